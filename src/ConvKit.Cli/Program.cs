@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using ConvKit.Cli;
+
+return CliApp.Run(args);
