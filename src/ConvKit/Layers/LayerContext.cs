@@ -1,0 +1,76 @@
+using ConvKit.Backends;
+using ConvKit.Tensors;
+
+namespace ConvKit.Layers;
+
+/// <summary>
+/// What one call of a layer (one node of a model graph) sees at run time: the backend, the mode, and scratch
+/// buffers that live as long as the model's plan for this batch size. A layer called twice (a shared layer)
+/// gets one context per call, so saved state such as max-pooling positions never collides.
+/// </summary>
+public sealed class LayerContext
+{
+    private readonly List<Tensor?> _buffers = [];
+    private readonly List<IndexBuffer?> _indices = [];
+
+    internal LayerContext(IBackend backend, int batch)
+    {
+        Backend = backend;
+        Batch = batch;
+    }
+
+    public IBackend Backend { get; }
+
+    /// <summary>The batch size of this plan.</summary>
+    public int Batch { get; }
+
+    /// <summary>True in training (dropout active, batch norm uses batch statistics).</summary>
+    public bool Training { get; internal set; }
+
+    /// <summary>How ReLU units pass gradients back (for saliency methods).</summary>
+    public BackpropMode BackpropMode { get; internal set; }
+
+    /// <summary>Whether the backward pass must accumulate parameter gradients (false when only input gradients are wanted).</summary>
+    public bool NeedParameterGradients { get; internal set; } = true;
+
+    /// <summary>
+    /// When true, the gradient given to this node's backward pass is already with respect to the value before
+    /// the layer's own activation (a softmax fused with the cross-entropy loss), so the activation is skipped.
+    /// </summary>
+    public bool GradientIsPreActivation { get; internal set; }
+
+    /// <summary>The training step counter, for layers that draw random numbers (dropout).</summary>
+    public ulong Step { get; internal set; }
+
+    /// <summary>A scratch tensor in slot <paramref name="slot"/>, allocated on first use and kept for later calls.</summary>
+    public Tensor Buffer(int slot, Shape shape)
+    {
+        while (_buffers.Count <= slot)
+        {
+            _buffers.Add(null);
+        }
+        var t = _buffers[slot];
+        if (t is null || t.Shape != shape)
+        {
+            t = Backend.Allocate(shape);
+            _buffers[slot] = t;
+        }
+        return t;
+    }
+
+    /// <summary>A scratch integer buffer in slot <paramref name="slot"/> of at least <paramref name="length"/> entries.</summary>
+    public IndexBuffer Indices(int slot, int length)
+    {
+        while (_indices.Count <= slot)
+        {
+            _indices.Add(null);
+        }
+        var b = _indices[slot];
+        if (b is null || b.Length < length)
+        {
+            b = Backend.AllocateIndices(length);
+            _indices[slot] = b;
+        }
+        return b;
+    }
+}
