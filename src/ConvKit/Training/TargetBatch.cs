@@ -13,11 +13,11 @@ public sealed class TargetBatch
     }
 
     /// <summary>Integer class labels (sparse targets), or null.</summary>
-    public IndexBuffer? Labels { get; }
+    public IndexBuffer? Labels { get; internal set; }
 
     /// <summary>Target values with the model output's shape, or null.</summary>
-    public Tensor? Values { get; }
+    public Tensor? Values { get; internal set; }
 
     /// <summary>Samples in the batch.</summary>
-    public int Count { get; }
+    public int Count { get; internal set; }
 }

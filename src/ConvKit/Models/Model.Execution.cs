@@ -1,0 +1,204 @@
+using ConvKit.Backends;
+using ConvKit.Layers;
+using ConvKit.Tensors;
+
+namespace ConvKit.Models;
+
+public partial class Model
+{
+    private readonly Dictionary<int, ExecutionPlan> _plans = [];
+    private ExecutionPlan? _last;
+    private ulong _step;
+
+    internal ExecutionPlan Plan(int batch)
+    {
+        if (!_plans.TryGetValue(batch, out var plan))
+        {
+            if (_plans.Count >= 4)
+            {
+                // Keep memory bounded when callers cycle through many batch sizes.
+                _plans.Clear();
+            }
+            plan = new ExecutionPlan(this, _nodes, _inboundIndex, _fanOut, batch);
+            _plans[batch] = plan;
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// Runs the network on <paramref name="x"/> (batch first) and keeps every activation for
+    /// <see cref="GetActivation"/> and a following <see cref="Backward"/>. Returns the (first) output; the tensor is
+    /// reused by the next pass, so copy it to keep it.
+    /// </summary>
+    public Tensor Forward(Tensor x, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        RequireSingleInput();
+        CheckInput(x, 0);
+        var plan = Plan(x.Shape[0]);
+        plan.Outputs[_index[_inputs[0]]].Backend.Copy(x, plan.Outputs[_index[_inputs[0]]]);
+        RunForward(plan, training);
+        return plan.Outputs[_index[_outputs[0]]];
+    }
+
+    internal void RunForward(ExecutionPlan plan, bool training)
+    {
+        _last = plan;
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            var node = _nodes[i];
+            if (node.Layer is InputLayer)
+            {
+                continue;
+            }
+            var ctx = plan.Contexts[i];
+            ctx.Training = training;
+            ctx.Step = _step;
+            node.Layer.Forward(ctx, plan.InputArgs[i], plan.Outputs[i]);
+        }
+    }
+
+    /// <summary>The activation (output) of a layer from the last forward pass, batch first.</summary>
+    public Tensor GetActivation(string layerName) => LastPlan().Outputs[NodeIndexOf(layerName)];
+
+    /// <summary>The gradient with respect to a layer's output from the last backward pass.</summary>
+    public Tensor GetActivationGradient(string layerName)
+    {
+        var plan = LastPlan();
+        var i = NodeIndexOf(layerName);
+        if (!plan.Touched[i])
+        {
+            throw new ConvKitException($"No gradient reached layer '{layerName}' in the last backward pass (it lies after the layer the pass started from).");
+        }
+        return plan.Gradients[i];
+    }
+
+    /// <summary>The gradient with respect to the model's (first) input from the last backward pass.</summary>
+    public Tensor GetInputGradient() => LastPlan().Gradients[_index[_inputs[0]]];
+
+    /// <summary>
+    /// Backpropagates from a layer's output: sets dL/d(output of <paramref name="layerName"/>) to
+    /// <paramref name="seed"/> and computes the gradient with respect to the input and every activation before it,
+    /// with the weights frozen (no parameter gradients unless <paramref name="parameterGradients"/>).
+    /// With <paramref name="preActivation"/> the seed is taken as the gradient before the layer's own activation
+    /// (e.g. a class logit instead of the softmax probability).
+    /// </summary>
+    public void Backward(string layerName, Tensor seed, BackpropMode mode = BackpropMode.Vanilla, bool preActivation = false, bool parameterGradients = false)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var plan = LastPlan();
+        var start = NodeIndexOf(layerName);
+        if (seed.Shape != plan.Outputs[start].Shape)
+        {
+            throw new ConvKitException($"The gradient seed for layer '{layerName}' has shape {seed.Shape}; the layer's output is {plan.Outputs[start].Shape}.");
+        }
+        Backend.Copy(seed, plan.Gradients[start]);
+        RunBackward(plan, start, mode, preActivation, parameterGradients, needInputGradient: true, training: false);
+    }
+
+    /// <summary>
+    /// Propagates gradients from node <paramref name="start"/> (whose gradient buffer holds the seed) back to the
+    /// inputs. Nodes after <paramref name="start"/> are ignored.
+    /// </summary>
+    internal void RunBackward(ExecutionPlan plan, int start, BackpropMode mode, bool preActivation, bool parameterGradients, bool needInputGradient, bool training)
+    {
+        Array.Clear(plan.Touched);
+        plan.Touched[start] = true;
+        for (var i = start; i >= 0; i--)
+        {
+            if (!plan.Touched[i])
+            {
+                continue;
+            }
+            var node = _nodes[i];
+            if (node.Layer is InputLayer)
+            {
+                continue;
+            }
+            var inbound = _inboundIndex[i];
+            var args = plan.GradientArgs[i];
+            var any = false;
+            for (var e = 0; e < inbound.Length; e++)
+            {
+                var p = inbound[e];
+                var wanted = needInputGradient || _nodes[p].Layer is not InputLayer;
+                args[e] = wanted ? plan.EdgeGradients[i][e] ?? plan.Gradients[p] : null;
+                any |= wanted;
+            }
+            var ctx = plan.Contexts[i];
+            ctx.Training = training;
+            ctx.BackpropMode = mode;
+            ctx.NeedParameterGradients = parameterGradients;
+            ctx.GradientIsPreActivation = preActivation && i == start;
+            if (!any && (!parameterGradients || node.Layer.Parameters.Count == 0))
+            {
+                continue;
+            }
+            node.Layer.Backward(ctx, plan.InputArgs[i], plan.Outputs[i], plan.Gradients[i], args);
+            for (var e = 0; e < inbound.Length; e++)
+            {
+                var p = inbound[e];
+                if (args[e] is null)
+                {
+                    continue;
+                }
+                if (plan.EdgeGradients[i][e] is { } edge)
+                {
+                    if (plan.Touched[p])
+                    {
+                        Backend.Add(plan.Gradients[p], edge, plan.Gradients[p]);
+                    }
+                    else
+                    {
+                        Backend.Copy(edge, plan.Gradients[p]);
+                    }
+                }
+                plan.Touched[p] = true;
+            }
+        }
+    }
+
+    private ExecutionPlan LastPlan() => _last ?? throw new ConvKitException("Run a forward pass first (Forward or Predict).");
+
+    internal int NodeIndexOf(string layerName)
+    {
+        var found = -1;
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            if (_nodes[i].Layer.Name == layerName)
+            {
+                if (found >= 0)
+                {
+                    throw new ConvKitException($"Layer '{layerName}' is called more than once in the model; its activation is ambiguous.");
+                }
+                found = i;
+            }
+        }
+        return found >= 0 ? found : throw new ConvKitException($"Model '{Name}' has no layer named '{layerName}'. Layers: {string.Join(", ", _layers.Select(l => l.Name))}.");
+    }
+
+    internal int OutputNodeIndex => _index[_outputs[0]];
+
+    internal int InputNodeIndex => _index[_inputs[0]];
+
+    private void RequireSingleInput()
+    {
+        if (_inputs.Length != 1 || _outputs.Length != 1)
+        {
+            throw new ConvKitException($"Model '{Name}' has {_inputs.Length} inputs and {_outputs.Length} outputs; this operation needs one of each.");
+        }
+    }
+
+    private void CheckInput(Tensor x, int input)
+    {
+        var expected = _inputs[input].OutputShape;
+        if (x.Shape.Rank != expected.Rank + 1 || !x.Shape.Dims[1..].SequenceEqual(expected.Dims))
+        {
+            throw new ConvKitException($"Model '{Name}' expects input of shape (batch, {string.Join(", ", expected.ToArray())}), got {x.Shape}.");
+        }
+        if (x.Shape[0] == 0)
+        {
+            throw new ConvKitException($"Model '{Name}' was given an empty batch.");
+        }
+    }
+}

@@ -1,0 +1,394 @@
+using System.Diagnostics;
+using ConvKit.Backends;
+using ConvKit.Layers;
+using ConvKit.Losses;
+using ConvKit.Optimizers;
+using ConvKit.Tensors;
+using ConvKit.Training;
+
+namespace ConvKit.Models;
+
+public partial class Model
+{
+    private Parameter[] _trainable = [];
+
+    /// <summary>The optimiser set by <c>Compile</c>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss set by <c>Compile</c>.</summary>
+    public Loss? Loss { get; private set; }
+
+    /// <summary>Whether accuracy is tracked (metrics: ["accuracy"]).</summary>
+    public bool TracksAccuracy { get; private set; }
+
+    /// <summary>Set by a callback to end <see cref="Fit(Tensor, int[], FitOptions?)"/> after the current epoch.</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>Chooses the optimiser, the loss and the metrics (only "accuracy" besides the loss).</summary>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<string>? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        var m = metrics?.ToArray() ?? [];
+        foreach (var name in m)
+        {
+            if (name is not ("accuracy" or "acc"))
+            {
+                throw new ConvKitException($"Unknown metric '{name}'. Known: accuracy.");
+            }
+        }
+        Optimizer = optimizer;
+        Loss = loss;
+        TracksAccuracy = m.Length > 0;
+        _trainable = _parameters.Where(p => p.Trainable).ToArray();
+    }
+
+    /// <summary>Compile with names, e.g. <c>Compile("adam", "sparse_categorical_crossentropy", ["accuracy"])</c>.</summary>
+    public void Compile(string optimizer, string loss, IEnumerable<string>? metrics = null) =>
+        Compile(Optimizers.Optimizer.FromName(optimizer), Losses.Loss.FromName(loss), metrics);
+
+    /// <summary>Trains on images <paramref name="x"/> (N, C, H, W) with integer class labels (sparse losses).</summary>
+    public TrainingHistory Fit(Tensor x, int[] labels, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return FitCore(x, new TargetSource(labels, null), options ?? new FitOptions());
+    }
+
+    /// <summary>Trains on <paramref name="x"/> with target values shaped like the output (one-hot, regression).</summary>
+    public TrainingHistory Fit(Tensor x, Tensor targets, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        return FitCore(x, new TargetSource(null, targets), options ?? new FitOptions());
+    }
+
+    private TrainingHistory FitCore(Tensor x, TargetSource targets, FitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        RequireSingleInput();
+        var (loss, optimizer) = RequireCompiled();
+        CheckInput(x, 0);
+        targets.Check(x.Shape[0], OutputShapes[0], loss);
+        if (options.BatchSize <= 0 || options.Epochs < 0)
+        {
+            throw new ConvKitException($"Batch size must be positive and epochs non-negative, got {options.BatchSize} and {options.Epochs}.");
+        }
+        if (options.ValidationSplit is < 0 or >= 1 || double.IsNaN(options.ValidationSplit))
+        {
+            throw new ConvKitException($"The validation split must be in [0, 1), got {options.ValidationSplit}.");
+        }
+
+        var total = x.Shape[0];
+        Tensor trainX = x, valX;
+        TargetSource trainT = targets, valT;
+        if (options.ValidationX is not null)
+        {
+            valX = options.ValidationX;
+            CheckInput(valX, 0);
+            valT = new TargetSource(options.ValidationLabels, options.ValidationTargets);
+            valT.Check(valX.Shape[0], OutputShapes[0], loss);
+        }
+        else if (options.ValidationSplit > 0)
+        {
+            var nVal = (int)(total * options.ValidationSplit);
+            if (nVal == 0 || nVal == total)
+            {
+                throw new ConvKitException($"A validation split of {options.ValidationSplit} of {total} samples leaves no training or no validation data.");
+            }
+            trainX = x.Slice(0, total - nVal);
+            valX = x.Slice(total - nVal, nVal);
+            (trainT, valT) = targets.Split(total - nVal);
+        }
+        else
+        {
+            valX = null!;
+            valT = null!;
+        }
+
+        var history = new TrainingHistory();
+        var callbacks = options.Callbacks.ToList();
+        if (options.Progress is not null)
+        {
+            callbacks.Insert(0, new ProgressBar(options.Progress, options.Epochs));
+        }
+        foreach (var c in callbacks)
+        {
+            c.Model = this;
+            c.OnTrainBegin();
+        }
+        StopTraining = false;
+
+        var n = trainX.Shape[0];
+        var batch = Math.Min(options.BatchSize, n);
+        var batches = (n + batch - 1) / batch;
+        var order = new int[n];
+        var sampleSize = trainX.Length / n;
+        var staging = new float[batch * sampleSize];
+        var stagingLabels = new int[batch];
+        var stagingTargets = trainT.Values is null ? [] : new float[batch * (trainT.Values.Length / trainT.Values.Shape[0])];
+        var labelsBuffer = Backend.AllocateIndices(batch);
+        var batchLogs = new BatchLogs { BatchesPerEpoch = batches };
+        var outIndex = OutputNodeIndex;
+        var inIndex = InputNodeIndex;
+        var outActivation = _nodes[outIndex].Layer.FusedActivation;
+
+        for (var epoch = options.InitialEpoch; epoch < options.Epochs && !StopTraining; epoch++)
+        {
+            foreach (var c in callbacks)
+            {
+                c.OnEpochBegin(epoch);
+            }
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+            if (options.Shuffle)
+            {
+                var rng = new Random(unchecked(Seed * 31 + epoch));
+                rng.Shuffle(order);
+            }
+            double lossSum = 0;
+            long correct = 0;
+            var seen = 0;
+            var clock = Stopwatch.StartNew();
+            for (var b = 0; b < batches; b++)
+            {
+                var start = b * batch;
+                var count = Math.Min(batch, n - start);
+                var plan = Plan(count);
+                var input = plan.Outputs[inIndex];
+                var xs = trainX.AsSpan();
+                var stage = staging.AsSpan(0, count * sampleSize);
+                for (var i = 0; i < count; i++)
+                {
+                    xs.Slice(order[start + i] * sampleSize, sampleSize).CopyTo(stage.Slice(i * sampleSize, sampleSize));
+                }
+                Backend.Upload(stage, input);
+                var tb = trainT.Gather(order.AsSpan(start, count), stagingLabels, stagingTargets, labelsBuffer, Backend, this, count);
+
+                _step++;
+                RunForward(plan, training: true);
+                var output = plan.Outputs[outIndex];
+                var dOut = plan.Gradients[outIndex];
+                var batchLoss = loss.Compute(Backend, output, outActivation, tb, dOut, out var pre);
+                if (TracksAccuracy)
+                {
+                    correct += tb.Labels is not null ? Backend.CountCorrect(output, tb.Labels) : Backend.CountCorrectOneHot(output, tb.Values!);
+                }
+                foreach (var p in _trainable)
+                {
+                    Backend.Fill(p.Gradient!, 0f);
+                }
+                RunBackward(plan, outIndex, BackpropMode.Vanilla, pre, parameterGradients: true, needInputGradient: false, training: true);
+                optimizer.Step(_trainable);
+
+                lossSum += batchLoss * count;
+                seen += count;
+                batchLogs.Batch = b;
+                batchLogs.BatchLoss = batchLoss;
+                batchLogs.Loss = lossSum / seen;
+                batchLogs.Accuracy = TracksAccuracy ? (double)correct / seen : double.NaN;
+                batchLogs.SamplesSeen = seen;
+                batchLogs.ElapsedSeconds = clock.Elapsed.TotalSeconds;
+                foreach (var c in callbacks)
+                {
+                    c.OnBatchEnd(batchLogs);
+                }
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            var logs = new EpochLogs { Seconds = seconds };
+            logs.Values["loss"] = lossSum / seen;
+            if (TracksAccuracy)
+            {
+                logs.Values["accuracy"] = (double)correct / seen;
+            }
+            if (valX is not null)
+            {
+                var (vl, va) = EvaluateCore(valX, valT, Math.Max(batch, 256));
+                logs.Values["val_loss"] = vl;
+                if (TracksAccuracy)
+                {
+                    logs.Values["val_accuracy"] = va;
+                }
+            }
+            foreach (var (k, v) in logs.Values)
+            {
+                history.Add(k, v);
+            }
+            history.EpochSeconds.Add(seconds);
+            history.SamplesPerSecond.Add(seen / seconds);
+            foreach (var c in callbacks)
+            {
+                c.OnEpochEnd(epoch, logs);
+            }
+        }
+        foreach (var c in callbacks)
+        {
+            c.OnTrainEnd();
+        }
+        return history;
+    }
+
+    /// <summary>Loss and accuracy (NaN when not tracked) on labelled data, in inference mode.</summary>
+    public (double Loss, double Accuracy) Evaluate(Tensor x, int[] labels, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(labels);
+        RequireSingleInput();
+        CheckInput(x, 0);
+        var t = new TargetSource(labels, null);
+        t.Check(x.Shape[0], OutputShapes[0], RequireCompiled().Loss);
+        return EvaluateCore(x, t, batchSize);
+    }
+
+    /// <summary>Loss and accuracy on data with target values.</summary>
+    public (double Loss, double Accuracy) Evaluate(Tensor x, Tensor targets, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        RequireSingleInput();
+        CheckInput(x, 0);
+        var t = new TargetSource(null, targets);
+        t.Check(x.Shape[0], OutputShapes[0], RequireCompiled().Loss);
+        return EvaluateCore(x, t, batchSize);
+    }
+
+    private (double Loss, double Accuracy) EvaluateCore(Tensor x, TargetSource targets, int batchSize)
+    {
+        var loss = RequireCompiled().Loss;
+        var n = x.Shape[0];
+        var batch = Math.Max(1, Math.Min(batchSize, n));
+        var labelsBuffer = Backend.AllocateIndices(batch);
+        var stagingLabels = new int[batch];
+        var stagingTargets = targets.Values is null ? [] : new float[batch * (targets.Values.Length / targets.Values.Shape[0])];
+        var indices = new int[batch];
+        double lossSum = 0;
+        long correct = 0;
+        var outIndex = OutputNodeIndex;
+        var outActivation = _nodes[outIndex].Layer.FusedActivation;
+        for (var start = 0; start < n; start += batch)
+        {
+            var count = Math.Min(batch, n - start);
+            var plan = Plan(count);
+            Backend.Copy(x.Slice(start, count), plan.Outputs[InputNodeIndex]);
+            RunForward(plan, training: false);
+            for (var i = 0; i < count; i++)
+            {
+                indices[i] = start + i;
+            }
+            var tb = targets.Gather(indices.AsSpan(0, count), stagingLabels, stagingTargets, labelsBuffer, Backend, this, count);
+            var output = plan.Outputs[outIndex];
+            lossSum += loss.Compute(Backend, output, outActivation, tb, null, out _) * count;
+            if (TracksAccuracy)
+            {
+                correct += tb.Labels is not null ? Backend.CountCorrect(output, tb.Labels) : Backend.CountCorrectOneHot(output, tb.Values!);
+            }
+        }
+        return (lossSum / n, TracksAccuracy ? (double)correct / n : double.NaN);
+    }
+
+    /// <summary>The model's output for every sample of <paramref name="x"/>, computed in batches, in inference mode.</summary>
+    public Tensor Predict(Tensor x, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        RequireSingleInput();
+        CheckInput(x, 0);
+        var n = x.Shape[0];
+        var result = Backend.Allocate(OutputShapes[0].WithBatch(n));
+        var batch = Math.Max(1, Math.Min(batchSize, n));
+        for (var start = 0; start < n; start += batch)
+        {
+            var count = Math.Min(batch, n - start);
+            var plan = Plan(count);
+            Backend.Copy(x.Slice(start, count), plan.Outputs[InputNodeIndex]);
+            RunForward(plan, training: false);
+            Backend.Copy(plan.Outputs[OutputNodeIndex], result.Slice(start, count));
+        }
+        return result;
+    }
+
+    private (Loss Loss, Optimizer Optimizer) RequireCompiled() =>
+        Loss is not null && Optimizer is not null
+            ? (Loss, Optimizer)
+            : throw new ConvKitException($"Model '{Name}' is not compiled; call Compile(optimizer, loss, metrics) first.");
+
+    /// <summary>Where targets come from: labels or values, with a reusable per-batch target tensor.</summary>
+    private sealed class TargetSource(int[]? labels, Tensor? values)
+    {
+        private Tensor? _batchValues;
+        private readonly TargetBatch _batch = new(null, null, 0);
+
+        public int[]? Labels { get; } = labels;
+
+        public Tensor? Values { get; } = values;
+
+        public void Check(int samples, Shape outputShape, Loss loss)
+        {
+            if (Labels is null && Values is null)
+            {
+                throw new ConvKitException("Targets are missing: give labels or target values.");
+            }
+            if (loss.SparseTargets && Labels is null)
+            {
+                throw new ConvKitException($"The loss {loss.Name} needs integer class labels; use categorical_crossentropy for one-hot targets.");
+            }
+            if (Labels is not null)
+            {
+                if (Labels.Length != samples)
+                {
+                    throw new ConvKitException($"Got {samples} samples but {Labels.Length} labels.");
+                }
+                var classes = outputShape[outputShape.Rank - 1];
+                for (var i = 0; i < Labels.Length; i++)
+                {
+                    if ((uint)Labels[i] >= (uint)classes)
+                    {
+                        throw new ConvKitException($"Label {Labels[i]} of sample {i} is outside the model's {classes} classes.");
+                    }
+                }
+            }
+            if (Values is not null && (Values.Shape[0] != samples || !Values.Shape.Dims[1..].SequenceEqual(outputShape.Dims)))
+            {
+                throw new ConvKitException($"Targets of shape {Values.Shape} do not match {samples} samples of output shape {outputShape}.");
+            }
+        }
+
+        public (TargetSource Train, TargetSource Validation) Split(int first)
+        {
+            if (Labels is not null)
+            {
+                return (new TargetSource(Labels[..first], null), new TargetSource(Labels[first..], null));
+            }
+            var n = Values!.Shape[0];
+            return (new TargetSource(null, Values.Slice(0, first)), new TargetSource(null, Values.Slice(first, n - first)));
+        }
+
+        public TargetBatch Gather(ReadOnlySpan<int> indices, int[] stagingLabels, float[] stagingValues, IndexBuffer labelsBuffer, IBackend backend, Model model, int count)
+        {
+            if (Labels is not null)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    stagingLabels[i] = Labels[indices[i]];
+                }
+                backend.UploadIndices(stagingLabels.AsSpan(0, count), labelsBuffer);
+                _batch.Labels = labelsBuffer;
+                _batch.Count = count;
+                return _batch;
+            }
+            var per = Values!.Length / Values.Shape[0];
+            var src = Values.AsSpan();
+            for (var i = 0; i < count; i++)
+            {
+                src.Slice(indices[i] * per, per).CopyTo(stagingValues.AsSpan(i * per, per));
+            }
+            var shape = model.OutputShapes[0].WithBatch(count);
+            if (_batchValues is null || _batchValues.Shape != shape)
+            {
+                _batchValues = backend.Allocate(shape);
+            }
+            backend.Upload(stagingValues.AsSpan(0, count * per), _batchValues);
+            _batch.Values = _batchValues;
+            _batch.Count = count;
+            return _batch;
+        }
+    }
+}
