@@ -1,0 +1,34 @@
+namespace ConvKit.Data;
+
+/// <summary>
+/// Images read from an IDX file (magic 0x00000803): <see cref="Count"/> grey images of
+/// <see cref="Rows"/> x <see cref="Cols"/> pixels, scaled from bytes 0..255 to floats in [0, 1]
+/// (<c>pixel / 255f</c>) and laid out as (count, 1, rows, cols), row-major: the pixel at (n, 0, y, x) is
+/// <c>Pixels[(n * Rows + y) * Cols + x]</c>.
+/// </summary>
+public sealed class IdxImages
+{
+    internal IdxImages(string path, int count, int rows, int cols, float[] pixels)
+    {
+        Path = path;
+        Count = count;
+        Rows = rows;
+        Cols = cols;
+        Pixels = pixels;
+    }
+
+    /// <summary>The file the images were read from.</summary>
+    public string Path { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count { get; }
+
+    /// <summary>Height of each image in pixels.</summary>
+    public int Rows { get; }
+
+    /// <summary>Width of each image in pixels.</summary>
+    public int Cols { get; }
+
+    /// <summary>All pixels in [0, 1], shape (count, 1, rows, cols); length <c>Count * Rows * Cols</c>.</summary>
+    public float[] Pixels { get; }
+}
