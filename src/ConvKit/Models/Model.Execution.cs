@@ -79,11 +79,12 @@ public partial class Model
     /// <summary>
     /// Backpropagates from a layer's output: sets dL/d(output of <paramref name="layerName"/>) to
     /// <paramref name="seed"/> and computes the gradient with respect to the input and every activation before it,
-    /// with the weights frozen (no parameter gradients unless <paramref name="parameterGradients"/>).
+    /// with the weights frozen (no parameter gradients unless <paramref name="parameterGradients"/>, which adds to
+    /// each parameter's gradient). Use <paramref name="training"/> when the forward pass ran in training mode.
     /// With <paramref name="preActivation"/> the seed is taken as the gradient before the layer's own activation
     /// (e.g. a class logit instead of the softmax probability).
     /// </summary>
-    public void Backward(string layerName, Tensor seed, BackpropMode mode = BackpropMode.Vanilla, bool preActivation = false, bool parameterGradients = false)
+    public void Backward(string layerName, Tensor seed, BackpropMode mode = BackpropMode.Vanilla, bool preActivation = false, bool parameterGradients = false, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(seed);
         var plan = LastPlan();
@@ -93,7 +94,7 @@ public partial class Model
             throw new ConvKitException($"The gradient seed for layer '{layerName}' has shape {seed.Shape}; the layer's output is {plan.Outputs[start].Shape}.");
         }
         Backend.Copy(seed, plan.Gradients[start]);
-        RunBackward(plan, start, mode, preActivation, parameterGradients, needInputGradient: true, training: false);
+        RunBackward(plan, start, mode, preActivation, parameterGradients, needInputGradient: true, training: training);
     }
 
     /// <summary>

@@ -165,21 +165,7 @@ public partial class Model
                 Backend.Upload(stage, input);
                 var tb = trainT.Gather(order.AsSpan(start, count), stagingLabels, stagingTargets, labelsBuffer, Backend, this, count);
 
-                _step++;
-                RunForward(plan, training: true);
-                var output = plan.Outputs[outIndex];
-                var dOut = plan.Gradients[outIndex];
-                var batchLoss = loss.Compute(Backend, output, outActivation, tb, dOut, out var pre);
-                if (TracksAccuracy)
-                {
-                    correct += tb.Labels is not null ? Backend.CountCorrect(output, tb.Labels) : Backend.CountCorrectOneHot(output, tb.Values!);
-                }
-                foreach (var p in _trainable)
-                {
-                    Backend.Fill(p.Gradient!, 0f);
-                }
-                RunBackward(plan, outIndex, BackpropMode.Vanilla, pre, parameterGradients: true, needInputGradient: false, training: true);
-                optimizer.Step(_trainable);
+                var batchLoss = TrainStep(plan, tb, loss, optimizer, outActivation, ref correct);
 
                 lossSum += batchLoss * count;
                 seen += count;
@@ -226,6 +212,50 @@ public partial class Model
             c.OnTrainEnd();
         }
         return history;
+    }
+
+    /// <summary>One training step (forward, loss, backward, optimiser update) on the plan's loaded batch; returns the batch loss.</summary>
+    private double TrainStep(ExecutionPlan plan, TargetBatch targets, Loss loss, Optimizer optimizer, ActivationKind outActivation, ref long correct)
+    {
+        var outIndex = OutputNodeIndex;
+        _step++;
+        RunForward(plan, training: true);
+        var output = plan.Outputs[outIndex];
+        var batchLoss = loss.Compute(Backend, output, outActivation, targets, plan.Gradients[outIndex], out var pre);
+        if (TracksAccuracy)
+        {
+            correct += targets.Labels is not null ? Backend.CountCorrect(output, targets.Labels) : Backend.CountCorrectOneHot(output, targets.Values!);
+        }
+        foreach (var p in _trainable)
+        {
+            Backend.Fill(p.Gradient!, 0f);
+        }
+        RunBackward(plan, outIndex, BackpropMode.Vanilla, pre, parameterGradients: true, needInputGradient: false, training: true);
+        optimizer.Step(_trainable);
+        return batchLoss;
+    }
+
+    /// <summary>
+    /// One training step on one batch with integer labels (Keras' <c>train_on_batch</c>): forward, loss, backward,
+    /// optimiser update. Returns the batch loss; the parameter gradients stay readable until the next step.
+    /// </summary>
+    public double TrainOnBatch(Tensor x, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(labels);
+        RequireSingleInput();
+        var (loss, optimizer) = RequireCompiled();
+        CheckInput(x, 0);
+        var source = new TargetSource(labels, null);
+        source.Check(x.Shape[0], OutputShapes[0], loss);
+        var n = x.Shape[0];
+        var plan = Plan(n);
+        Backend.Copy(x, plan.Outputs[InputNodeIndex]);
+        var buffer = Backend.AllocateIndices(n);
+        var indices = Enumerable.Range(0, n).ToArray();
+        var tb = source.Gather(indices, new int[n], [], buffer, Backend, this, n);
+        long correct = 0;
+        return TrainStep(plan, tb, loss, optimizer, _nodes[OutputNodeIndex].Layer.FusedActivation, ref correct);
     }
 
     /// <summary>Loss and accuracy (NaN when not tracked) on labelled data, in inference mode.</summary>

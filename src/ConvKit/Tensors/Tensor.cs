@@ -54,6 +54,20 @@ public sealed class Tensor
         return t;
     }
 
+    /// <summary>
+    /// A CPU tensor over <paramref name="data"/> without copying it (the tensor and the array share memory), e.g. a
+    /// whole dataset of images.
+    /// </summary>
+    public static Tensor FromBuffer(float[] data, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != shape.Size)
+        {
+            throw new ArgumentException($"Shape {shape} needs {shape.Size} values, the buffer has {data.Length}.", nameof(data));
+        }
+        return new Tensor(Backends.Cpu.CpuBackend.Instance, shape, new CpuStorage(data), 0);
+    }
+
     /// <summary>The elements as a span (CPU backend only).</summary>
     public Span<float> AsSpan() => Storage is CpuStorage cpu
         ? cpu.Array.AsSpan(Offset, Length)
