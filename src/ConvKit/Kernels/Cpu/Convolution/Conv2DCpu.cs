@@ -1,0 +1,474 @@
+using System.Numerics.Tensors;
+using ConvKit.Kernels.Cpu.Gemm;
+using ConvKit.Kernels.Cpu.Threading;
+
+namespace ConvKit.Kernels.Cpu.Convolution;
+
+/// <summary>
+/// 2-D convolution on the CPU lowered to <see cref="Sgemm"/> through <see cref="Im2Col"/> / <see cref="Col2Im"/>,
+/// NCHW. For image n and group g, with columns = im2col(input[n], group g) of shape (CRS, PQ) where
+/// CRS = (C / G) * KH * KW and PQ = OH * OW:
+/// <code>
+/// Forward        output[n, g]   (K/G x PQ)  = weight[g] (K/G x CRS) * columns (CRS x PQ) + bias
+/// BackwardData   dInput[n, g]               = col2im( weight[g]^T (CRS x K/G) * dOutput[n, g] (K/G x PQ) )
+/// BackwardFilter dWeight[g]     (K/G x CRS) += dOutput[n, g] (K/G x PQ) * columns^T (PQ x CRS)
+/// </code>
+/// 1x1 convolutions with stride 1 and no padding skip im2col: the input planes already are the columns.
+/// </summary>
+/// <remarks>
+/// Forward and BackwardData share the batch between threads, each thread with its own columns in the workspace;
+/// with fewer images than threads the images run one after another with multi-threaded GEMMs instead.
+/// BackwardFilter shares the columns of dWeight (and the filters of dBias) between threads, so every element of
+/// dWeight is accumulated over the batch in image order by exactly one thread: the bits do not depend on the
+/// thread count and no partial copies of dWeight are needed. None of the calls allocates; a call uses as many
+/// threads as <see cref="CpuThreads.Count"/>, <c>maxThreads</c>, the work and the workspace allow.
+/// </remarks>
+public static class Conv2DCpu
+{
+    [ThreadStatic]
+    private static ForwardWork? t_forward;
+
+    [ThreadStatic]
+    private static BackwardDataWork? t_backwardData;
+
+    [ThreadStatic]
+    private static BackwardFilterWork? t_backwardFilter;
+
+    /// <summary>
+    /// Floats of workspace <see cref="Forward"/> needs to run on up to <paramref name="threads"/> threads:
+    /// one (CRS x OH*OW) column matrix per thread that has an image to work on, or 0 for pointwise convolutions.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid geometry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
+    public static int ForwardWorkspaceSize(in Conv2DGeometry g, int batch, int threads)
+    {
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return checked(ColumnsPerThread(g) * Math.Min(batch, threads));
+    }
+
+    /// <summary>Floats of workspace <see cref="BackwardData"/> needs; the same as <see cref="ForwardWorkspaceSize"/>.</summary>
+    /// <exception cref="ArgumentException">Invalid geometry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
+    public static int BackwardDataWorkspaceSize(in Conv2DGeometry g, int batch, int threads) => ForwardWorkspaceSize(g, batch, threads);
+
+    /// <summary>
+    /// Floats of workspace <see cref="BackwardFilter"/> needs to run on up to <paramref name="threads"/> threads:
+    /// one (CRS x OH*OW) column matrix per thread, or 0 for pointwise convolutions or an empty batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid geometry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
+    public static int BackwardFilterWorkspaceSize(in Conv2DGeometry g, int batch, int threads)
+    {
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return batch == 0 ? 0 : checked(ColumnsPerThread(g) * threads);
+    }
+
+    /// <summary>
+    /// output[n, k, oh, ow] = bias[k] + sum over c in k's group, kh, kw of
+    /// input[n, c, oh * SH - PT + kh * DH, ow * SW - PL + kw * DW] * weight[k, c - groupStart, kh, kw].
+    /// input (N, C, H, W), weight (K, C / G, KH, KW), bias (K) or empty -> output (N, K, OH, OW), overwritten.
+    /// </summary>
+    /// <param name="input">Images, (batch, C, H, W).</param>
+    /// <param name="weight">Filters, (K, C / G, KH, KW).</param>
+    /// <param name="bias">One value per filter, or empty for none.</param>
+    /// <param name="batch">Number of images N.</param>
+    /// <param name="g">The convolution geometry.</param>
+    /// <param name="output">Result, (batch, K, OH, OW); overwritten.</param>
+    /// <param name="workspace">Scratch of at least <see cref="ForwardWorkspaceSize"/>(g, batch, 1) floats; more allows more threads.</param>
+    /// <param name="maxThreads">Upper bound on threads.</param>
+    /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
+    public static unsafe void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue)
+    {
+        CheckTensors(g, batch, input.Length, nameof(input), weight.Length, nameof(weight), bias.Length, nameof(bias), output.Length, nameof(output));
+        var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
+        if (batch == 0)
+        {
+            return;
+        }
+        var columns = ColumnsPerThread(g);
+        if (threads == 1)
+        {
+            for (var n = 0; n < batch; n++)
+            {
+                ForwardImage(input.Slice(n * g.InputSize, g.InputSize), weight, bias, g,
+                    output.Slice(n * g.OutputSize, g.OutputSize), workspace[..columns], maxThreads);
+            }
+            return;
+        }
+        // Safe: the spans stay pinned until CpuThreads.Run returns, after every worker has finished, and the
+        // work item only forms spans inside the lengths checked above.
+        fixed (float* pi = input, pw = weight, pb = bias, po = output, ps = workspace)
+        {
+            var work = t_forward ??= new ForwardWork();
+            work.Set(g, batch, pi, pw, pb, bias.Length, po, ps, columns);
+            CpuThreads.Run(work, threads);
+        }
+    }
+
+    /// <summary>
+    /// dInput[n, c, ih, iw] = sum over the filters k of c's group and the taps (kh, kw) whose window at (oh, ow)
+    /// reads (ih, iw) of dOutput[n, k, oh, ow] * weight[k, c - groupStart, kh, kw].
+    /// dOutput (N, K, OH, OW), weight (K, C / G, KH, KW) -> dInput (N, C, H, W), overwritten.
+    /// </summary>
+    /// <param name="dOutput">Gradient of the loss with respect to the output, (batch, K, OH, OW).</param>
+    /// <param name="weight">Filters, (K, C / G, KH, KW).</param>
+    /// <param name="batch">Number of images N.</param>
+    /// <param name="g">The convolution geometry.</param>
+    /// <param name="dInput">Gradient with respect to the input, (batch, C, H, W); overwritten.</param>
+    /// <param name="workspace">Scratch of at least <see cref="BackwardDataWorkspaceSize"/>(g, batch, 1) floats.</param>
+    /// <param name="maxThreads">Upper bound on threads.</param>
+    /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
+    public static unsafe void BackwardData(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
+        Span<float> dInput, Span<float> workspace, int maxThreads = int.MaxValue)
+    {
+        CheckTensors(g, batch, dInput.Length, nameof(dInput), weight.Length, nameof(weight), 0, "bias", dOutput.Length, nameof(dOutput));
+        var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
+        if (batch == 0)
+        {
+            return;
+        }
+        var columns = ColumnsPerThread(g);
+        if (threads == 1)
+        {
+            for (var n = 0; n < batch; n++)
+            {
+                BackwardDataImage(dOutput.Slice(n * g.OutputSize, g.OutputSize), weight, g,
+                    dInput.Slice(n * g.InputSize, g.InputSize), workspace[..columns], maxThreads);
+            }
+            return;
+        }
+        // Safe: as in Forward.
+        fixed (float* pd = dOutput, pw = weight, px = dInput, ps = workspace)
+        {
+            var work = t_backwardData ??= new BackwardDataWork();
+            work.Set(g, batch, pd, pw, px, ps, columns);
+            CpuThreads.Run(work, threads);
+        }
+    }
+
+    /// <summary>
+    /// dWeight[k, c, kh, kw] += sum over n, oh, ow of dOutput[n, k, oh, ow] * input[n, groupStart + c, oh * SH - PT + kh * DH, ow * SW - PL + kw * DW]
+    /// and dBias[k] += sum over n, oh, ow of dOutput[n, k, oh, ow].
+    /// input (N, C, H, W), dOutput (N, K, OH, OW) -> dWeight (K, C / G, KH, KW) and dBias (K) or empty, both accumulated.
+    /// </summary>
+    /// <param name="input">Images, (batch, C, H, W).</param>
+    /// <param name="dOutput">Gradient with respect to the output, (batch, K, OH, OW).</param>
+    /// <param name="batch">Number of images N.</param>
+    /// <param name="g">The convolution geometry.</param>
+    /// <param name="dWeight">Filter gradient, (K, C / G, KH, KW); added to.</param>
+    /// <param name="dBias">Bias gradient, (K), added to; or empty.</param>
+    /// <param name="workspace">Scratch of at least <see cref="BackwardFilterWorkspaceSize"/>(g, batch, 1) floats; more allows more threads.</param>
+    /// <param name="maxThreads">Upper bound on threads.</param>
+    /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
+    public static unsafe void BackwardFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads = int.MaxValue)
+    {
+        CheckTensors(g, batch, input.Length, nameof(input), dWeight.Length, nameof(dWeight), dBias.Length, nameof(dBias), dOutput.Length, nameof(dOutput));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (batch == 0)
+        {
+            return;
+        }
+        var columns = ColumnsPerThread(g);
+        var threads = Math.Min(CpuThreads.Count, maxThreads);
+        threads = Math.Min(threads, Math.Max(g.Groups * g.ColumnRows, g.Filters));
+        if (columns > 0)
+        {
+            threads = Math.Min(threads, workspace.Length / columns);
+            if (threads < 1)
+            {
+                throw new ArgumentException($"workspace holds {workspace.Length} floats, BackwardFilter needs at least {columns}.", nameof(workspace));
+            }
+        }
+        // Safe: as in Forward; each worker writes only its own columns of dWeight, its own filters of dBias
+        // and its own slice of the workspace.
+        fixed (float* pi = input, pd = dOutput, pw = dWeight, pb = dBias, ps = workspace)
+        {
+            var work = t_backwardFilter ??= new BackwardFilterWork();
+            work.Set(g, batch, pi, pd, pw, pb, dBias.Length, ps, columns);
+            CpuThreads.Run(work, threads);
+        }
+    }
+
+    /// <summary>Checks the geometry, the batch and that each tensor span holds its tensor (for batch images).</summary>
+    internal static void CheckTensors(in Conv2DGeometry g, int batch, int inputLength, string inputName, int weightLength, string weightName,
+        int biasLength, string biasName, int outputLength, string outputName)
+    {
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (inputLength < (long)batch * g.InputSize)
+        {
+            throw TooShort(inputName, inputLength, (long)batch * g.InputSize, $"({batch}, {g.Channels}, {g.Height}, {g.Width})");
+        }
+        if (weightLength < g.WeightSize)
+        {
+            throw TooShort(weightName, weightLength, g.WeightSize, $"({g.Filters}, {g.GroupChannels}, {g.KernelHeight}, {g.KernelWidth})");
+        }
+        if (outputLength < (long)batch * g.OutputSize)
+        {
+            throw TooShort(outputName, outputLength, (long)batch * g.OutputSize, $"({batch}, {g.Filters}, {g.OutHeight}, {g.OutWidth})");
+        }
+        if (biasLength != 0 && biasLength < g.Filters)
+        {
+            throw TooShort(biasName, biasLength, g.Filters, $"({g.Filters})");
+        }
+    }
+
+    private static ArgumentException TooShort(string name, int length, long needed, string shape) =>
+        new($"{name} holds {length} floats, a {shape} tensor needs {needed}.", name);
+
+    private static int ColumnsPerThread(in Conv2DGeometry g) => g.IsPointwise ? 0 : g.ColumnRows * g.OutPlane;
+
+    /// <summary>Threads for a call split over the batch: limited by the pool, maxThreads, the batch and the workspace.</summary>
+    private static int BatchThreads(in Conv2DGeometry g, int batch, int workspaceLength, int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var threads = Math.Max(1, Math.Min(Math.Min(CpuThreads.Count, maxThreads), batch));
+        var columns = ColumnsPerThread(g);
+        if (columns > 0 && batch > 0)
+        {
+            threads = Math.Min(threads, workspaceLength / columns);
+            if (threads < 1)
+            {
+                throw new ArgumentException($"workspace holds {workspaceLength} floats, this convolution needs at least {columns}.", "workspace");
+            }
+        }
+        return threads;
+    }
+
+    /// <summary>One image: x (C, H, W) -> y (K, OH, OW).</summary>
+    private static void ForwardImage(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, in Conv2DGeometry g,
+        Span<float> y, Span<float> columns, int gemmThreads)
+    {
+        var kg = g.GroupFilters;
+        var crs = g.ColumnRows;
+        var plane = g.OutPlane;
+        for (var group = 0; group < g.Groups; group++)
+        {
+            var yg = y.Slice(group * kg * plane, kg * plane);
+            ReadOnlySpan<float> cols;
+            if (g.IsPointwise)
+            {
+                cols = x.Slice(group * crs * plane, crs * plane);
+            }
+            else
+            {
+                Im2Col.PackRows(x, g, group * g.GroupChannels, 0, crs, columns);
+                cols = columns[..(crs * plane)];
+            }
+            var beta = 0f;
+            if (!bias.IsEmpty)
+            {
+                for (var k = 0; k < kg; k++)
+                {
+                    yg.Slice(k * plane, plane).Fill(bias[group * kg + k]);
+                }
+                beta = 1f;
+            }
+            Sgemm.Multiply(false, false, kg, plane, crs, weight.Slice(group * kg * crs, kg * crs), crs, cols, plane, yg, plane, beta, gemmThreads);
+        }
+    }
+
+    /// <summary>One image: dy (K, OH, OW) -> dx (C, H, W), overwritten.</summary>
+    private static void BackwardDataImage(ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, in Conv2DGeometry g, Span<float> dx,
+        Span<float> columns, int gemmThreads)
+    {
+        var kg = g.GroupFilters;
+        var cg = g.GroupChannels;
+        var crs = g.ColumnRows;
+        var plane = g.OutPlane;
+        for (var group = 0; group < g.Groups; group++)
+        {
+            var wg = weight.Slice(group * kg * crs, kg * crs);
+            var dyg = dy.Slice(group * kg * plane, kg * plane);
+            var dxg = dx.Slice(group * cg * g.InPlane, cg * g.InPlane);
+            if (g.IsPointwise)
+            {
+                Sgemm.Multiply(true, false, cg, plane, kg, wg, crs, dyg, plane, dxg, plane, 0f, gemmThreads);
+            }
+            else
+            {
+                var cols = columns[..(crs * plane)];
+                Sgemm.Multiply(true, false, crs, plane, kg, wg, crs, dyg, plane, cols, plane, 0f, gemmThreads);
+                dxg.Clear();
+                Col2Im.AccumulateRows(cols, g, group * cg, crs, dx);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The slices of dWeight's columns that BackwardFilter hands out: each group's CRS columns are cut into
+    /// <c>ChunksPerGroup</c> chunks of <c>Width</c> columns (the last may be narrower).
+    /// </summary>
+    private static (int Width, int ChunksPerGroup) FilterChunks(in Conv2DGeometry g, int threads)
+    {
+        var crs = g.ColumnRows;
+        var chunks = g.Groups >= threads ? 1 : Math.Min(crs, (threads + g.Groups - 1) / g.Groups);
+        var width = (crs + chunks - 1) / chunks;
+        return (width, (crs + width - 1) / width);
+    }
+
+    private sealed unsafe class ForwardWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private float* _weight;
+        private float* _bias;
+        private int _biasLength;
+        private float* _output;
+        private float* _workspace;
+        private int _columns;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* weight, float* bias, int biasLength, float* output,
+            float* workspace, int columns)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _weight = weight;
+            _bias = bias;
+            _biasLength = biasLength;
+            _output = output;
+            _workspace = workspace;
+            _columns = columns;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var (start, end) = CpuThreads.Slice(_batch, threadIndex, threadCount);
+            var weight = new ReadOnlySpan<float>(_weight, g.WeightSize);
+            var bias = new ReadOnlySpan<float>(_bias, _biasLength);
+            var columns = new Span<float>(_workspace + (nint)threadIndex * _columns, _columns);
+            for (var n = start; n < end; n++)
+            {
+                ForwardImage(new ReadOnlySpan<float>(_input + (nint)n * g.InputSize, g.InputSize), weight, bias, g,
+                    new Span<float>(_output + (nint)n * g.OutputSize, g.OutputSize), columns, 1);
+            }
+        }
+    }
+
+    private sealed unsafe class BackwardDataWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _dOutput;
+        private float* _weight;
+        private float* _dInput;
+        private float* _workspace;
+        private int _columns;
+
+        public void Set(in Conv2DGeometry g, int batch, float* dOutput, float* weight, float* dInput, float* workspace, int columns)
+        {
+            _g = g;
+            _batch = batch;
+            _dOutput = dOutput;
+            _weight = weight;
+            _dInput = dInput;
+            _workspace = workspace;
+            _columns = columns;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var (start, end) = CpuThreads.Slice(_batch, threadIndex, threadCount);
+            var weight = new ReadOnlySpan<float>(_weight, g.WeightSize);
+            var columns = new Span<float>(_workspace + (nint)threadIndex * _columns, _columns);
+            for (var n = start; n < end; n++)
+            {
+                BackwardDataImage(new ReadOnlySpan<float>(_dOutput + (nint)n * g.OutputSize, g.OutputSize), weight, g,
+                    new Span<float>(_dInput + (nint)n * g.InputSize, g.InputSize), columns, 1);
+            }
+        }
+    }
+
+    private sealed unsafe class BackwardFilterWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private float* _dOutput;
+        private float* _dWeight;
+        private float* _dBias;
+        private int _biasLength;
+        private float* _workspace;
+        private int _columns;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* dOutput, float* dWeight, float* dBias, int biasLength,
+            float* workspace, int columns)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _dOutput = dOutput;
+            _dWeight = dWeight;
+            _dBias = dBias;
+            _biasLength = biasLength;
+            _workspace = workspace;
+            _columns = columns;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var kg = g.GroupFilters;
+            var crs = g.ColumnRows;
+            var plane = g.OutPlane;
+            var input = new ReadOnlySpan<float>(_input, _batch * g.InputSize);
+            var dOutput = new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize);
+            var dWeight = new Span<float>(_dWeight, g.WeightSize);
+            var columns = new Span<float>(_workspace + (nint)threadIndex * _columns, _columns);
+
+            var (width, chunksPerGroup) = FilterChunks(g, threadCount);
+            var (first, last) = CpuThreads.Slice(g.Groups * chunksPerGroup, threadIndex, threadCount);
+            for (var unit = first; unit < last; unit++)
+            {
+                var group = unit / chunksPerGroup;
+                var r0 = unit % chunksPerGroup * width;
+                var rows = Math.Min(width, crs - r0);
+                var dWg = dWeight[(group * kg * crs + r0)..];
+                for (var n = 0; n < _batch; n++)
+                {
+                    var x = input.Slice(n * g.InputSize, g.InputSize);
+                    var dyg = dOutput.Slice(n * g.OutputSize + group * kg * plane, kg * plane);
+                    ReadOnlySpan<float> cols;
+                    if (g.IsPointwise)
+                    {
+                        cols = x.Slice((group * crs + r0) * plane, rows * plane);
+                    }
+                    else
+                    {
+                        Im2Col.PackRows(x, g, group * g.GroupChannels, r0, rows, columns);
+                        cols = columns[..(rows * plane)];
+                    }
+                    Sgemm.Multiply(false, true, kg, rows, plane, dyg, plane, cols, plane, dWg, crs, 1f, 1);
+                }
+            }
+
+            if (_biasLength > 0)
+            {
+                var dBias = new Span<float>(_dBias, _biasLength);
+                var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
+                for (var k = k0; k < k1; k++)
+                {
+                    var sum = 0f;
+                    for (var n = 0; n < _batch; n++)
+                    {
+                        sum += TensorPrimitives.Sum(dOutput.Slice(n * g.OutputSize + k * plane, plane));
+                    }
+                    dBias[k] += sum;
+                }
+            }
+        }
+    }
+}

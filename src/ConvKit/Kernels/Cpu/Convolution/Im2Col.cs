@@ -1,0 +1,108 @@
+namespace ConvKit.Kernels.Cpu.Convolution;
+
+/// <summary>
+/// Unfolds image patches into a matrix so that a convolution becomes one GEMM (the "im2col" lowering).
+/// Row r = (c * KernelHeight + kh) * KernelWidth + kw and column oh * OutWidth + ow of the matrix hold
+/// image[channelStart + c, oh * StrideHeight - PadTop + kh * DilationHeight, ow * StrideWidth - PadLeft + kw * DilationWidth],
+/// or zero where that position lies in the padding.
+/// </summary>
+public static class Im2Col
+{
+    /// <summary>
+    /// Packs channels [channelStart, channelStart + channelCount) of one image.
+    /// image (C, H, W) -> columns (channelCount * KH * KW, OH * OW), every element written.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid geometry, a channel range outside [0, Channels), or a span too short.</exception>
+    public static void Pack(ReadOnlySpan<float> image, in Conv2DGeometry g, int channelStart, int channelCount, Span<float> columns)
+    {
+        CheckArguments(image.Length, g, channelStart, channelCount, columns.Length, nameof(image), nameof(columns));
+        PackRows(image, g, channelStart, 0, channelCount * g.KernelHeight * g.KernelWidth, columns);
+    }
+
+    internal static void CheckArguments(int imageLength, in Conv2DGeometry g, int channelStart, int channelCount,
+        int columnsLength, string imageName, string columnsName)
+    {
+        g.Validate();
+        if (channelStart < 0 || channelCount < 0 || channelStart > g.Channels - channelCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channelStart),
+                $"Channels [{channelStart}, {channelStart} + {channelCount}) are not inside [0, {g.Channels}).");
+        }
+        if (imageLength < g.InputSize)
+        {
+            throw new ArgumentException($"{imageName} holds {imageLength} floats, a ({g.Channels}, {g.Height}, {g.Width}) image needs {g.InputSize}.", imageName);
+        }
+        var needed = (long)channelCount * g.KernelHeight * g.KernelWidth * g.OutPlane;
+        if (columnsLength < needed)
+        {
+            throw new ArgumentException($"{columnsName} holds {columnsLength} floats, {channelCount} channels need {needed}.", columnsName);
+        }
+    }
+
+    /// <summary>
+    /// Packs matrix rows [rowStart, rowStart + rowCount) (counted from channel <paramref name="channelStart"/>) into
+    /// the first rowCount * OutPlane floats of <paramref name="columns"/>. Arguments are not checked.
+    /// </summary>
+    internal static void PackRows(ReadOnlySpan<float> image, in Conv2DGeometry g, int channelStart, int rowStart, int rowCount, Span<float> columns)
+    {
+        var taps = g.KernelHeight * g.KernelWidth;
+        var outWidth = g.OutWidth;
+        var plane = g.OutPlane;
+        for (var row = 0; row < rowCount; row++)
+        {
+            var r = rowStart + row;
+            var c = channelStart + r / taps;
+            var kh = r % taps / g.KernelWidth;
+            var kw = r % taps % g.KernelWidth;
+            var channel = image.Slice(c * g.InPlane, g.InPlane);
+            var dst = columns.Slice(row * plane, plane);
+            var (ohLo, ohHi) = ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
+            var (owLo, owHi) = ValidRange(outWidth, g.Width, g.StrideWidth, g.PadLeft, kw * g.DilationWidth);
+            dst[..(ohLo * outWidth)].Clear();
+            dst[(ohHi * outWidth)..].Clear();
+            if (owLo >= owHi)
+            {
+                dst[(ohLo * outWidth)..(ohHi * outWidth)].Clear();
+                continue;
+            }
+            var iw0 = owLo * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
+            var count = owHi - owLo;
+            for (var oh = ohLo; oh < ohHi; oh++)
+            {
+                var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+                var src = channel.Slice(ih * g.Width, g.Width);
+                var line = dst.Slice(oh * outWidth, outWidth);
+                line[..owLo].Clear();
+                line[owHi..].Clear();
+                if (g.StrideWidth == 1)
+                {
+                    src.Slice(iw0, count).CopyTo(line[owLo..]);
+                }
+                else
+                {
+                    var stride = g.StrideWidth;
+                    var o = line.Slice(owLo, count);
+                    for (int i = 0, iw = iw0; i < o.Length; i++, iw += stride)
+                    {
+                        o[i] = src[iw];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output positions [lo, hi) whose input index o * stride - pad + offset lies in [0, inLength); lo &lt;= hi.
+    /// </summary>
+    internal static (int Lo, int Hi) ValidRange(int outLength, int inLength, int stride, int pad, int offset)
+    {
+        var lo = CeilDivNonNegative(pad - offset, stride);
+        var hi = CeilDivNonNegative(inLength + pad - offset, stride);
+        lo = Math.Min(lo, outLength);
+        hi = Math.Clamp(hi, lo, outLength);
+        return (lo, hi);
+    }
+
+    /// <summary>ceil(x / d) for d &gt; 0, and 0 when x &lt;= 0.</summary>
+    private static int CeilDivNonNegative(int x, int d) => x <= 0 ? 0 : (x + d - 1) / d;
+}

@@ -1,0 +1,49 @@
+namespace ConvKit.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// The operands of one SGEMM call as raw pointers, valid while <see cref="Sgemm.Multiply"/> holds them pinned.
+/// C = op(A) * op(B) + (Accumulate ? C : 0) with op(A) (M x K), op(B) (K x N), C (M x N), all row-major.
+/// </summary>
+internal readonly unsafe struct GemmArgs
+{
+    public GemmArgs(bool transposeA, bool transposeB, int m, int n, int k, float* a, int lda, float* b, int ldb,
+        float* c, int ldc, bool accumulate)
+    {
+        TransposeA = transposeA;
+        TransposeB = transposeB;
+        M = m;
+        N = n;
+        K = k;
+        A = a;
+        Lda = lda;
+        B = b;
+        Ldb = ldb;
+        C = c;
+        Ldc = ldc;
+        Accumulate = accumulate;
+    }
+
+    public bool TransposeA { get; }
+
+    public bool TransposeB { get; }
+
+    public int M { get; }
+
+    public int N { get; }
+
+    public int K { get; }
+
+    public float* A { get; }
+
+    public int Lda { get; }
+
+    public float* B { get; }
+
+    public int Ldb { get; }
+
+    public float* C { get; }
+
+    public int Ldc { get; }
+
+    public bool Accumulate { get; }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ConvKit.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// A 6 x 16 SGEMM microkernel for AVX2 with FMA: 12 ymm accumulators, two 8-wide loads of B and six broadcasts of A
+/// per step of k, which fits the 16 ymm registers.
+/// </summary>
+internal readonly struct MicroKernel6x16Avx2 : IGemmMicroKernel
+{
+    public static int Mr => 6;
+
+    public static int Nr => 16;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    // Safe because the driver guarantees: a holds kc*Mr floats, b holds kc rows of Nr floats ldb apart,
+    // and c addresses Mr rows of Nr writable floats ldc apart.
+    public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        var c00 = Vector256<float>.Zero;
+        var c01 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c11 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c21 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c31 = Vector256<float>.Zero;
+        var c40 = Vector256<float>.Zero;
+        var c41 = Vector256<float>.Zero;
+        var c50 = Vector256<float>.Zero;
+        var c51 = Vector256<float>.Zero;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b + 0);
+            var b1 = Vector256.Load(b + 8);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a0, b1, c01);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a2, b1, c21);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a3, b1, c31);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a4, b1, c41);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a5, b1, c51);
+            a += 6;
+            b += ldb;
+        }
+        if (accumulate)
+        {
+            c00 += Vector256.Load(c + 0 * ldc + 0);
+            c01 += Vector256.Load(c + 0 * ldc + 8);
+            c10 += Vector256.Load(c + 1 * ldc + 0);
+            c11 += Vector256.Load(c + 1 * ldc + 8);
+            c20 += Vector256.Load(c + 2 * ldc + 0);
+            c21 += Vector256.Load(c + 2 * ldc + 8);
+            c30 += Vector256.Load(c + 3 * ldc + 0);
+            c31 += Vector256.Load(c + 3 * ldc + 8);
+            c40 += Vector256.Load(c + 4 * ldc + 0);
+            c41 += Vector256.Load(c + 4 * ldc + 8);
+            c50 += Vector256.Load(c + 5 * ldc + 0);
+            c51 += Vector256.Load(c + 5 * ldc + 8);
+        }
+        c00.Store(c + 0 * ldc + 0);
+        c01.Store(c + 0 * ldc + 8);
+        c10.Store(c + 1 * ldc + 0);
+        c11.Store(c + 1 * ldc + 8);
+        c20.Store(c + 2 * ldc + 0);
+        c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc + 0);
+        c31.Store(c + 3 * ldc + 8);
+        c40.Store(c + 4 * ldc + 0);
+        c41.Store(c + 4 * ldc + 8);
+        c50.Store(c + 5 * ldc + 0);
+        c51.Store(c + 5 * ldc + 8);
+    }
+}

@@ -1,0 +1,175 @@
+using ConvKit.Kernels.Cpu.Threading;
+
+namespace ConvKit.Kernels.Cpu.Gemm;
+
+/// <summary>
+/// Single-precision matrix multiplication, C = op(A) * op(B) + beta * C, row-major: a packed, cache-blocked
+/// GEMM around a register-blocked microkernel chosen once for this machine (AVX-512, AVX2 + FMA, or portable
+/// <see cref="System.Runtime.Intrinsics.Vector128{T}"/>), multi-threaded over the rows or columns of C.
+/// </summary>
+/// <remarks>
+/// Results do not depend on the number of threads: the depth K is never split between threads, and each
+/// element of C is computed by the same sequence of operations wherever it falls. After the first call of a
+/// given size nothing is allocated. Call it with <c>maxThreads: 1</c> from inside a
+/// <see cref="IWorkItem"/>, since <see cref="CpuThreads.Run"/> does not nest.
+/// </remarks>
+public static class Sgemm
+{
+    /// <summary>Below this many multiply-adds a call runs on the calling thread alone.</summary>
+    internal const long ParallelThreshold = 1L << 17;
+
+    private static readonly GemmKernel Kernel = SelectKernel();
+
+    [ThreadStatic]
+    private static GemmWork? t_work;
+
+    /// <summary>The microkernel this machine uses, e.g. <c>MicroKernel8x32Avx512</c>.</summary>
+    public static string KernelName => Kernel switch
+    {
+        GemmKernel.Avx512 => nameof(MicroKernel8x32Avx512),
+        GemmKernel.Avx2 => nameof(MicroKernel6x16Avx2),
+        _ => nameof(MicroKernel6x8Vector128),
+    };
+
+    /// <summary>
+    /// C = op(A) * op(B) + beta * C with row-major storage. op(A) is (m x k), op(B) is (k x n), C is (m x n).
+    /// </summary>
+    /// <param name="transposeA">False: A is stored (m x k). True: A is stored (k x m) and op(A) = A^T.</param>
+    /// <param name="transposeB">False: B is stored (k x n). True: B is stored (n x k) and op(B) = B^T.</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A as stored: at least k, or m when <paramref name="transposeA"/>.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B as stored: at least n, or k when <paramref name="transposeB"/>.</param>
+    /// <param name="c">C, row-major with row stride <paramref name="ldc"/>; elements between rows are not touched.</param>
+    /// <param name="ldc">Row stride of C: at least n.</param>
+    /// <param name="beta">0: overwrite C (its old contents, even NaN, are ignored). 1: accumulate into C.</param>
+    /// <param name="maxThreads">Upper bound on threads (the pool size <see cref="CpuThreads.Count"/> is the other).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative size, a stride shorter than the stored row, beta not 0 or 1, or maxThreads &lt; 1.</exception>
+    /// <exception cref="ArgumentException">A span too short for its matrix, or C overlapping A or B.</exception>
+    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        float beta = 0f, int maxThreads = int.MaxValue)
+    {
+        GemmChecks.Validate(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, beta);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0)
+        {
+            if (beta == 0f)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    c.Slice(i * ldc, n).Clear();
+                }
+            }
+            return;
+        }
+
+        // Safe: the spans are pinned for the whole computation, the checks above proved every index the driver
+        // forms is inside them, and CpuThreads.Run returns only after every worker has finished.
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var args = new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f);
+            var threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, CpuThreads.Count);
+            if (threads <= 1)
+            {
+                Compute(args, 0, m, 0, n);
+                return;
+            }
+            var work = t_work ??= new GemmWork();
+            work.Args = args;
+            try
+            {
+                CpuThreads.Run(work, threads);
+            }
+            finally
+            {
+                work.Args = default;
+            }
+        }
+    }
+
+    /// <summary>Rows [i0, i1) and columns [j0, j1) of C on the calling thread with this machine's kernel.</summary>
+    private static void Compute(in GemmArgs args, int i0, int i1, int j0, int j1)
+    {
+        switch (Kernel)
+        {
+            case GemmKernel.Avx512:
+                GemmDriver<MicroKernel8x32Avx512>.Compute(args, i0, i1, j0, j1);
+                break;
+            case GemmKernel.Avx2:
+                GemmDriver<MicroKernel6x16Avx2>.Compute(args, i0, i1, j0, j1);
+                break;
+            default:
+                GemmDriver<MicroKernel6x8Vector128>.Compute(args, i0, i1, j0, j1);
+                break;
+        }
+    }
+
+    private static (int Mr, int Nr) TileSize() => Kernel switch
+    {
+        GemmKernel.Avx512 => (MicroKernel8x32Avx512.Mr, MicroKernel8x32Avx512.Nr),
+        GemmKernel.Avx2 => (MicroKernel6x16Avx2.Mr, MicroKernel6x16Avx2.Nr),
+        _ => (MicroKernel6x8Vector128.Mr, MicroKernel6x8Vector128.Nr),
+    };
+
+    private static GemmKernel SelectKernel()
+    {
+        if (MicroKernel8x32Avx512.IsSupported)
+        {
+            return GemmKernel.Avx512;
+        }
+        return MicroKernel6x16Avx2.IsSupported ? GemmKernel.Avx2 : GemmKernel.Portable;
+    }
+
+    private enum GemmKernel
+    {
+        Portable,
+        Avx2,
+        Avx512,
+    }
+
+    /// <summary>
+    /// Splits C between threads in whole tiles: by columns when there are enough column tiles and C is at least
+    /// as wide as it is tall (each thread then packs its own B and repacks the small A), otherwise by rows.
+    /// </summary>
+    private sealed class GemmWork : IWorkItem
+    {
+        public GemmArgs Args { get; set; }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var args = Args;
+            var (mr, nr) = TileSize();
+            var mTiles = (args.M + mr - 1) / mr;
+            var nTiles = (args.N + nr - 1) / nr;
+            var splitColumns = nTiles >= threadCount && (args.M <= args.N || mTiles < threadCount);
+            if (splitColumns)
+            {
+                var (t0, t1) = CpuThreads.Slice(nTiles, threadIndex, threadCount);
+                var j0 = t0 * nr;
+                var j1 = Math.Min(args.N, t1 * nr);
+                if (j0 < j1)
+                {
+                    Compute(args, 0, args.M, j0, j1);
+                }
+            }
+            else
+            {
+                var (t0, t1) = CpuThreads.Slice(mTiles, threadIndex, threadCount);
+                var i0 = t0 * mr;
+                var i1 = Math.Min(args.M, t1 * mr);
+                if (i0 < i1)
+                {
+                    Compute(args, i0, i1, 0, args.N);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using ConvKit.Kernels.Cpu.Convolution;
+using ConvKit.Kernels.Cpu.Threading;
+
+namespace ConvKit.Tests.Kernels.Convolution;
+
+public class Conv2DCpuTests
+{
+    public Conv2DCpuTests()
+    {
+        if (CpuThreads.Count < 2)
+        {
+            CpuThreads.Count = 2;
+        }
+    }
+
+    public static TheoryData<string> Cases => ConvCases.Names();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ForwardMatchesReferenceAndIgnoresThreadCount(string name)
+    {
+        var g = ConvCases.Get(name);
+        foreach (var batch in new[] { 1, 3 })
+        {
+            var input = ConvCases.Random(batch * g.InputSize, 1);
+            var weight = ConvCases.Random(g.WeightSize, 2);
+            foreach (var bias in new[] { ConvCases.Random(g.Filters, 3), [] })
+            {
+                var expected = new float[batch * g.OutputSize];
+                Conv2DReference.Forward(input, weight, bias, batch, g, expected);
+                float[]? previous = null;
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    var output = new float[batch * g.OutputSize];
+                    output.AsSpan().Fill(float.NaN);
+                    var workspace = new float[Conv2DCpu.ForwardWorkspaceSize(g, batch, threads)];
+                    Conv2DCpu.Forward(input, weight, bias, batch, g, output, workspace, threads);
+                    ConvCases.AssertClose(expected, output, g.ColumnRows, $"{name} output (batch {batch}, {threads} threads)");
+                    if (previous is not null)
+                    {
+                        Assert.Equal(previous, output);
+                    }
+                    previous = output;
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardDataMatchesReferenceAndIgnoresThreadCount(string name)
+    {
+        var g = ConvCases.Get(name);
+        foreach (var batch in new[] { 1, 3 })
+        {
+            var dOutput = ConvCases.Random(batch * g.OutputSize, 4);
+            var weight = ConvCases.Random(g.WeightSize, 5);
+            var expected = new float[batch * g.InputSize];
+            Conv2DReference.BackwardData(dOutput, weight, batch, g, expected);
+            float[]? previous = null;
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var dInput = new float[batch * g.InputSize];
+                dInput.AsSpan().Fill(float.NaN);
+                var workspace = new float[Conv2DCpu.BackwardDataWorkspaceSize(g, batch, threads)];
+                Conv2DCpu.BackwardData(dOutput, weight, batch, g, dInput, workspace, threads);
+                ConvCases.AssertClose(expected, dInput, g.GroupFilters * g.KernelHeight * g.KernelWidth, $"{name} dInput (batch {batch}, {threads} threads)");
+                if (previous is not null)
+                {
+                    Assert.Equal(previous, dInput);
+                }
+                previous = dInput;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardFilterAccumulatesLikeReferenceAndIgnoresThreadCount(string name)
+    {
+        var g = ConvCases.Get(name);
+        foreach (var batch in new[] { 1, 3 })
+        {
+            var input = ConvCases.Random(batch * g.InputSize, 6);
+            var dOutput = ConvCases.Random(batch * g.OutputSize, 7);
+            var initialWeight = ConvCases.Random(g.WeightSize, 8);
+            var initialBias = ConvCases.Random(g.Filters, 9);
+            var expectedWeight = (float[])initialWeight.Clone();
+            var expectedBias = (float[])initialBias.Clone();
+            Conv2DReference.BackwardFilter(input, dOutput, batch, g, expectedWeight, expectedBias);
+            float[]? previous = null;
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var dWeight = (float[])initialWeight.Clone();
+                var dBias = (float[])initialBias.Clone();
+                var workspace = new float[Conv2DCpu.BackwardFilterWorkspaceSize(g, batch, threads)];
+                Conv2DCpu.BackwardFilter(input, dOutput, batch, g, dWeight, dBias, workspace, threads);
+                var terms = batch * g.OutPlane;
+                ConvCases.AssertClose(expectedWeight, dWeight, terms, $"{name} dWeight (batch {batch}, {threads} threads)");
+                ConvCases.AssertClose(expectedBias, dBias, terms, $"{name} dBias (batch {batch}, {threads} threads)");
+                if (previous is not null)
+                {
+                    Assert.Equal(previous, dWeight.Concat(dBias).ToArray());
+                }
+                previous = dWeight.Concat(dBias).ToArray();
+            }
+        }
+    }
+
+    [Fact]
+    public void BackwardFilterWithoutBiasLeavesOnlyWeightsChanged()
+    {
+        var g = ConvCases.Get("odd channels");
+        var input = ConvCases.Random(2 * g.InputSize, 1);
+        var dOutput = ConvCases.Random(2 * g.OutputSize, 2);
+        var dWeight = new float[g.WeightSize];
+        var expected = new float[g.WeightSize];
+        Conv2DReference.BackwardFilter(input, dOutput, 2, g, expected, []);
+        Conv2DCpu.BackwardFilter(input, dOutput, 2, g, dWeight, [], new float[Conv2DCpu.BackwardFilterWorkspaceSize(g, 2, 2)]);
+        ConvCases.AssertClose(expected, dWeight, 2 * g.OutPlane, "dWeight");
+    }
+
+    [Fact]
+    public void BatchSplitOverThreadsMatchesOneThreadOnAModelLayer()
+    {
+        // Enough images that both threads get several, with the seed-mnist second convolution.
+        var g = ConvCases.Get("seed-mnist conv2");
+        const int batch = 8;
+        var input = ConvCases.Random(batch * g.InputSize, 11);
+        var weight = ConvCases.Random(g.WeightSize, 12);
+        var bias = ConvCases.Random(g.Filters, 13);
+        var one = new float[batch * g.OutputSize];
+        var two = new float[batch * g.OutputSize];
+        Conv2DCpu.Forward(input, weight, bias, batch, g, one, new float[Conv2DCpu.ForwardWorkspaceSize(g, batch, 1)], 1);
+        Conv2DCpu.Forward(input, weight, bias, batch, g, two, new float[Conv2DCpu.ForwardWorkspaceSize(g, batch, 2)], 2);
+        Assert.Equal(one, two);
+        var expected = new float[batch * g.OutputSize];
+        Conv2DReference.Forward(input, weight, bias, batch, g, expected);
+        ConvCases.AssertClose(expected, two, g.ColumnRows, "output");
+    }
+
+    [Fact]
+    public void WorkspaceSizes()
+    {
+        var g = ConvCases.Get("3x3 same");
+        var columns = g.ColumnRows * g.OutPlane;
+        Assert.Equal(3 * 3 * 3 * 7 * 7, columns);
+        Assert.Equal(columns, Conv2DCpu.ForwardWorkspaceSize(g, 1, 4));
+        Assert.Equal(2 * columns, Conv2DCpu.ForwardWorkspaceSize(g, 5, 2));
+        Assert.Equal(2 * columns, Conv2DCpu.BackwardDataWorkspaceSize(g, 5, 2));
+        Assert.Equal(2 * columns, Conv2DCpu.BackwardFilterWorkspaceSize(g, 1, 2));
+        Assert.Equal(0, Conv2DCpu.ForwardWorkspaceSize(ConvCases.Get("pointwise"), 5, 2));
+        Assert.Equal(0, Conv2DCpu.BackwardFilterWorkspaceSize(g, 0, 2));
+    }
+
+    [Fact]
+    public void RejectsShortSpans()
+    {
+        var g = ConvCases.Get("3x3 same");
+        var input = new float[2 * g.InputSize];
+        var weight = new float[g.WeightSize];
+        var output = new float[2 * g.OutputSize];
+        var workspace = new float[Conv2DCpu.ForwardWorkspaceSize(g, 2, 1)];
+        Assert.Throws<ArgumentException>("input", () => Conv2DCpu.Forward(input.AsSpan(1), weight, [], 2, g, output, workspace));
+        Assert.Throws<ArgumentException>("weight", () => Conv2DCpu.Forward(input, weight.AsSpan(1), [], 2, g, output, workspace));
+        Assert.Throws<ArgumentException>("bias", () => Conv2DCpu.Forward(input, weight, new float[3], 2, g, output, workspace));
+        Assert.Throws<ArgumentException>("output", () => Conv2DCpu.Forward(input, weight, [], 2, g, output.AsSpan(1), workspace));
+        Assert.Throws<ArgumentException>("workspace", () => Conv2DCpu.Forward(input, weight, [], 2, g, output, workspace.AsSpan(1)));
+        Assert.Throws<ArgumentException>("workspace", () => Conv2DCpu.BackwardFilter(input, output, 2, g, weight, [], []));
+        Assert.Throws<ArgumentException>("dInput", () => Conv2DCpu.BackwardData(output, weight, 2, g, input.AsSpan(1), workspace));
+    }
+
+    [Fact]
+    public void DoesNotAllocateAfterWarmUp()
+    {
+        var g = ConvCases.Get("seed-mnist conv2");
+        const int batch = 4;
+        var input = ConvCases.Random(batch * g.InputSize, 1);
+        var weight = ConvCases.Random(g.WeightSize, 2);
+        var bias = ConvCases.Random(g.Filters, 3);
+        var output = new float[batch * g.OutputSize];
+        var dInput = new float[batch * g.InputSize];
+        var dWeight = new float[g.WeightSize];
+        var dBias = new float[g.Filters];
+        var workspace = new float[Math.Max(Conv2DCpu.ForwardWorkspaceSize(g, batch, 2), Conv2DCpu.BackwardFilterWorkspaceSize(g, batch, 2))];
+        void Step()
+        {
+            Conv2DCpu.Forward(input, weight, bias, batch, g, output, workspace, 2);
+            Conv2DCpu.BackwardData(output, weight, batch, g, dInput, workspace, 2);
+            Conv2DCpu.BackwardFilter(input, output, batch, g, dWeight, dBias, workspace, 2);
+        }
+        Step();
+        Step();
+        // A real per-call allocation shows in every attempt; the runtime's own one-off work (tiered compilation
+        // finishing in the middle of a step) does not.
+        var allocated = new long[3];
+        for (var attempt = 0; attempt < allocated.Length; attempt++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Step();
+            allocated[attempt] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, allocated.Min());
+    }
+}
