@@ -1,0 +1,266 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ConvKit.Kernels.Cpu.Elementwise;
+
+namespace ConvKit.Kernels.Cpu.Pooling;
+
+/// <summary>
+/// 2-D max pooling over <c>planes</c> independent planes (N * C for NCHW): input (planes, H, W) -&gt;
+/// output (planes, OH, OW), with the position of each maximum kept for the backward pass.
+/// </summary>
+/// <remarks>
+/// Semantics match PyTorch's <c>max_pool2d</c> (padding acts as -infinity): the maximum is taken over the input
+/// pixels of the window only; on ties the first in row-major order wins; a window that lies entirely in padding gives
+/// 0 with argmax -1. The unpadded 2x2 stride-2 case has a vectorised path (AVX-512 or AVX), bit-identical to the general
+/// one. Rows of output are split over <see cref="Threading.CpuThreads"/> when the problem is large; results do not
+/// depend on the thread count. Nothing here allocates.
+/// </remarks>
+public static class MaxPool2DCpu
+{
+    /// <summary>
+    /// output[p, oh, ow] = max of input[p, h, w] over the window of (oh, ow); argmax[p, oh, ow] = h * W + w of that
+    /// maximum (an index within the input plane), or -1 when the window holds no input pixel (the output is then 0).
+    /// </summary>
+    /// <param name="input">(planes, H, W).</param>
+    /// <param name="planes">Number of planes, N * C.</param>
+    /// <param name="g">Window geometry.</param>
+    /// <param name="output">(planes, OH, OW), overwritten.</param>
+    /// <param name="argmax">(planes, OH, OW), overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid or a span is shorter than its shape.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="planes"/> is negative.</exception>
+    public static unsafe void Forward(ReadOnlySpan<float> input, int planes, in Pool2DGeometry g, Span<float> output, Span<int> argmax)
+    {
+        var (inCount, outCount) = Check(planes, g);
+        SpanChecks.AtLeast(input.Length, inCount, nameof(input));
+        SpanChecks.AtLeast(output.Length, outCount, nameof(output));
+        SpanChecks.AtLeast(argmax.Length, outCount, nameof(argmax));
+        if (outCount == 0)
+        {
+            return;
+        }
+        // Safe: the spans stay pinned until ParallelRange.Run returns; each output row is written by one worker, and
+        // every access stays inside the planes * plane-size prefixes checked above (see the row functions).
+        fixed (float* pin = input, pout = output)
+        fixed (int* parg = argmax)
+        {
+            ParallelRange.Run(new ForwardRows(pin, pout, parg, g), planes * g.OutHeight, 1, (long)inCount + outCount);
+        }
+    }
+
+    /// <summary>
+    /// Routes each output gradient to the input pixel that won its window:
+    /// dInput[p, argmax[p, k]] += dOutput[p, k]; windows that overlap add up. <paramref name="dInput"/> is OVERWRITTEN
+    /// (zeroed first). Outputs with argmax -1 contribute nothing.
+    /// </summary>
+    /// <param name="dOutput">(planes, OH, OW).</param>
+    /// <param name="argmax">(planes, OH, OW) from <see cref="Forward"/>.</param>
+    /// <param name="planes">Number of planes, N * C.</param>
+    /// <param name="g">Window geometry.</param>
+    /// <param name="dInput">(planes, H, W), overwritten.</param>
+    /// <exception cref="ArgumentException">The geometry is invalid, a span is shorter than its shape, or an argmax lies outside its plane.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="planes"/> is negative.</exception>
+    public static unsafe void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int planes, in Pool2DGeometry g, Span<float> dInput)
+    {
+        var (inCount, outCount) = Check(planes, g);
+        SpanChecks.AtLeast(dOutput.Length, outCount, nameof(dOutput));
+        SpanChecks.AtLeast(argmax.Length, outCount, nameof(argmax));
+        SpanChecks.AtLeast(dInput.Length, inCount, nameof(dInput));
+        if (inCount == 0)
+        {
+            return;
+        }
+        // Safe: pinned until ParallelRange.Run returns; each plane of dInput is written by one worker only, and the
+        // plane views are built from the sizes checked above.
+        fixed (float* pdy = dOutput, pdx = dInput)
+        fixed (int* parg = argmax)
+        {
+            ParallelRange.Run(new BackwardPlanes(pdy, parg, pdx, g), planes, 1, (long)inCount + outCount);
+        }
+    }
+
+    internal static (int InCount, int OutCount) Check(int planes, in Pool2DGeometry g)
+    {
+        g.Validate();
+        SpanChecks.NonNegative(planes, nameof(planes));
+        return (SpanChecks.Product(planes, g.Height, g.Width, "planes x H x W"), SpanChecks.Product(planes, g.OutHeight, g.OutWidth, "planes x OH x OW"));
+    }
+
+    /// <summary>One output row of the general case: any window, stride and padding.</summary>
+    private static void RowGeneral(ReadOnlySpan<float> plane, int oh, in Pool2DGeometry g, Span<float> output, Span<int> argmax)
+    {
+        var (hs, he) = PoolWindow.Clip(oh, g.StrideHeight, g.PadTop, g.PoolHeight, g.Height);
+        for (var ow = 0; ow < g.OutWidth; ow++)
+        {
+            var (ws, we) = PoolWindow.Clip(ow, g.StrideWidth, g.PadLeft, g.PoolWidth, g.Width);
+            var best = 0f;
+            var index = -1;
+            for (var h = hs; h < he; h++)
+            {
+                var row = plane.Slice(h * g.Width, g.Width);
+                for (var w = ws; w < we; w++)
+                {
+                    var v = row[w];
+                    if (index < 0 || v > best)
+                    {
+                        best = v;
+                        index = h * g.Width + w;
+                    }
+                }
+            }
+            output[ow] = best;
+            argmax[ow] = index;
+        }
+    }
+
+    /// <summary>
+    /// One output row of the unpadded 2x2 stride-2 case. Reads input rows 2*oh and 2*oh+1, columns [0, 2*OW).
+    /// Candidates are compared in row-major order with a strict &gt;, exactly as <see cref="RowGeneral"/> does.
+    /// </summary>
+    private static unsafe void Row2x2(float* plane, int oh, in Pool2DGeometry g, float* output, int* argmax)
+    {
+        // Safe: the caller checked 2 * OutHeight <= Height and 2 * OutWidth <= Width, so rows 2*oh and 2*oh+1 exist
+        // and every load below ends at or before column 2 * OutWidth.
+        var width = g.Width;
+        var outWidth = g.OutWidth;
+        var rowBase = 2 * oh * width;
+        var r0 = plane + rowBase;
+        var r1 = r0 + width;
+        var j = 0;
+        if (Avx512F.IsSupported)
+        {
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            var odd = even + Vector512<int>.One;
+            for (; j + 16 <= outWidth; j += 16)
+            {
+                var a0 = Vector512.Load(r0 + 2 * j);
+                var a1 = Vector512.Load(r0 + 2 * j + 16);
+                var b0 = Vector512.Load(r1 + 2 * j);
+                var b1 = Vector512.Load(r1 + 2 * j + 16);
+                var topLeft = Avx512F.PermuteVar16x32x2(a0, even, a1);
+                var topRight = Avx512F.PermuteVar16x32x2(a0, odd, a1);
+                var bottomLeft = Avx512F.PermuteVar16x32x2(b0, even, b1);
+                var bottomRight = Avx512F.PermuteVar16x32x2(b0, odd, b1);
+                var baseIndex = Vector512.Create(rowBase + 2 * j) + even;
+                var best = topLeft;
+                var index = baseIndex;
+                var m = Vector512.GreaterThan(topRight, best);
+                best = Vector512.ConditionalSelect(m, topRight, best);
+                index = Vector512.ConditionalSelect(m.AsInt32(), baseIndex + Vector512<int>.One, index);
+                m = Vector512.GreaterThan(bottomLeft, best);
+                best = Vector512.ConditionalSelect(m, bottomLeft, best);
+                index = Vector512.ConditionalSelect(m.AsInt32(), baseIndex + Vector512.Create(width), index);
+                m = Vector512.GreaterThan(bottomRight, best);
+                best = Vector512.ConditionalSelect(m, bottomRight, best);
+                index = Vector512.ConditionalSelect(m.AsInt32(), baseIndex + Vector512.Create(width + 1), index);
+                best.Store(output + j);
+                index.Store(argmax + j);
+            }
+        }
+        if (Avx2.IsSupported)
+        {
+            // shufps works within 128-bit halves, so lanes hold outputs in the order 0,1,4,5 | 2,3,6,7;
+            // the indices use the same order and one 64-bit permute (0xD8) restores 0..7 at the end.
+            var laneOffset = Vector256.Create(0, 2, 8, 10, 4, 6, 12, 14);
+            for (; j + 8 <= outWidth; j += 8)
+            {
+                var a0 = Vector256.Load(r0 + 2 * j);
+                var a1 = Vector256.Load(r0 + 2 * j + 8);
+                var b0 = Vector256.Load(r1 + 2 * j);
+                var b1 = Vector256.Load(r1 + 2 * j + 8);
+                var topLeft = Avx.Shuffle(a0, a1, 0x88);
+                var topRight = Avx.Shuffle(a0, a1, 0xDD);
+                var bottomLeft = Avx.Shuffle(b0, b1, 0x88);
+                var bottomRight = Avx.Shuffle(b0, b1, 0xDD);
+                var baseIndex = Vector256.Create(rowBase + 2 * j) + laneOffset;
+                var best = topLeft;
+                var index = baseIndex;
+                var m = Vector256.GreaterThan(topRight, best);
+                best = Vector256.ConditionalSelect(m, topRight, best);
+                index = Vector256.ConditionalSelect(m.AsInt32(), baseIndex + Vector256<int>.One, index);
+                m = Vector256.GreaterThan(bottomLeft, best);
+                best = Vector256.ConditionalSelect(m, bottomLeft, best);
+                index = Vector256.ConditionalSelect(m.AsInt32(), baseIndex + Vector256.Create(width), index);
+                m = Vector256.GreaterThan(bottomRight, best);
+                best = Vector256.ConditionalSelect(m, bottomRight, best);
+                index = Vector256.ConditionalSelect(m.AsInt32(), baseIndex + Vector256.Create(width + 1), index);
+                Avx2.Permute4x64(best.AsDouble(), 0xD8).AsSingle().Store(output + j);
+                Avx2.Permute4x64(index.AsInt64(), 0xD8).AsInt32().Store(argmax + j);
+            }
+        }
+        for (; j < outWidth; j++)
+        {
+            var i = rowBase + 2 * j;
+            var best = plane[i];
+            var index = i;
+            if (plane[i + 1] > best)
+            {
+                best = plane[i + 1];
+                index = i + 1;
+            }
+            if (plane[i + width] > best)
+            {
+                best = plane[i + width];
+                index = i + width;
+            }
+            if (plane[i + width + 1] > best)
+            {
+                best = plane[i + width + 1];
+                index = i + width + 1;
+            }
+            output[j] = best;
+            argmax[j] = index;
+        }
+    }
+
+    private readonly unsafe struct ForwardRows(float* input, float* output, int* argmax, Pool2DGeometry g) : IRangeKernel
+    {
+        public void Execute(int start, int end)
+        {
+            var inPlane = g.InputPlaneSize;
+            var fast = g.IsUnpadded2x2Stride2;
+            for (var r = start; r < end; r++)
+            {
+                var p = r / g.OutHeight;
+                var oh = r - p * g.OutHeight;
+                var plane = input + (long)p * inPlane;
+                var outRow = (long)r * g.OutWidth;
+                if (fast)
+                {
+                    Row2x2(plane, oh, g, output + outRow, argmax + outRow);
+                }
+                else
+                {
+                    RowGeneral(new ReadOnlySpan<float>(plane, inPlane), oh, g, new Span<float>(output + outRow, g.OutWidth), new Span<int>(argmax + outRow, g.OutWidth));
+                }
+            }
+        }
+    }
+
+    private readonly unsafe struct BackwardPlanes(float* dOutput, int* argmax, float* dInput, Pool2DGeometry g) : IRangeKernel
+    {
+        public void Execute(int start, int end)
+        {
+            var inPlane = g.InputPlaneSize;
+            var outPlane = g.OutputPlaneSize;
+            for (var p = start; p < end; p++)
+            {
+                var dx = new Span<float>(dInput + (long)p * inPlane, inPlane);
+                var dy = new ReadOnlySpan<float>(dOutput + (long)p * outPlane, outPlane);
+                var arg = new ReadOnlySpan<int>(argmax + (long)p * outPlane, outPlane);
+                dx.Clear();
+                for (var k = 0; k < outPlane; k++)
+                {
+                    var a = arg[k];
+                    if (a >= 0)
+                    {
+                        if (a >= inPlane)
+                        {
+                            throw new ArgumentException($"argmax[{(long)p * outPlane + k}] = {a} lies outside its input plane of {inPlane} elements.", nameof(argmax));
+                        }
+                        dx[a] += dy[k];
+                    }
+                }
+            }
+        }
+    }
+}
