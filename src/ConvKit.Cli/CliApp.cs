@@ -14,6 +14,10 @@ public static class CliApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("ConvKit: convolutional neural networks in pure C#.");
+        root.Subcommands.Add(Commands.TrainCommand.Create());
+        root.Subcommands.Add(Commands.EvaluateCommand.Create());
+        root.Subcommands.Add(Commands.PredictCommand.Create());
+        root.Subcommands.Add(Commands.SummaryCommand.Create());
         return root;
     }
 

@@ -27,7 +27,7 @@ public partial class Model
 
     /// <summary>
     /// Runs the network on <paramref name="x"/> (batch first) and keeps every activation for
-    /// <see cref="GetActivation"/> and a following <see cref="Backward"/>. Returns the (first) output; the tensor is
+    /// <see cref="GetActivation"/> and a following <c>Backward</c>. Returns the (first) output; the tensor is
     /// reused by the next pass, so copy it to keep it.
     /// </summary>
     public Tensor Forward(Tensor x, bool training = false)
@@ -92,6 +92,23 @@ public partial class Model
         if (seed.Shape != plan.Outputs[start].Shape)
         {
             throw new ConvKitException($"The gradient seed for layer '{layerName}' has shape {seed.Shape}; the layer's output is {plan.Outputs[start].Shape}.");
+        }
+        Backend.Copy(seed, plan.Gradients[start]);
+        RunBackward(plan, start, mode, preActivation, parameterGradients, needInputGradient: true, training: training);
+    }
+
+    /// <summary>
+    /// Backpropagates from the model's (first) output: <paramref name="seed"/> is dL/d(output). Works also when the
+    /// output layer is shared (called more than once) and so cannot be named.
+    /// </summary>
+    public void Backward(Tensor seed, BackpropMode mode = BackpropMode.Vanilla, bool preActivation = false, bool parameterGradients = false, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var plan = LastPlan();
+        var start = OutputNodeIndex;
+        if (seed.Shape != plan.Outputs[start].Shape)
+        {
+            throw new ConvKitException($"The gradient seed has shape {seed.Shape}; the model's output is {plan.Outputs[start].Shape}.");
         }
         Backend.Copy(seed, plan.Gradients[start]);
         RunBackward(plan, start, mode, preActivation, parameterGradients, needInputGradient: true, training: training);

@@ -175,6 +175,8 @@ public partial class Model
             var metrics = file.Metadata.TryGetValue(MetricsKey, out var m) && m.Length > 0 ? new[] { m } : [];
             model.Compile(optimizer, Losses.Loss.FromName(lossName), metrics);
             optimizer.Iterations = int.Parse(file.Metadata.GetValueOrDefault(IterationsKey, "0"), System.Globalization.CultureInfo.InvariantCulture);
+            // The step counter keys dropout masks; resuming continues the same sequence.
+            model._step = (ulong)optimizer.Iterations;
             foreach (var p in model._trainable)
             {
                 var slots = optimizer.Slots(p);

@@ -179,16 +179,20 @@ public class ModelTests
         var x = RandomImages(1, 1, 28, 28, 5);
         model.Forward(x);
         var act = model.GetActivation("conv2d_1");
+        // Seed the most active unit of channel 3 (an inactive ReLU unit would pass no gradient at all).
+        var channel = act.ToArray().AsSpan(3 * 14 * 14, 14 * 14);
+        var at = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(channel);
+        var (pi, pj) = (at / 14, at % 14);
         var seed = Tensor.Zeros(act.Shape);
-        seed[0, 3, 10, 10] = 1f;
+        seed[0, 3, pi, pj] = 1f;
         model.Backward("conv2d_1", seed);
         var g = model.GetInputGradient().ToArray();
-        // A 3x3 then 3x3 'same' stack sees a 5x5 field around (20, 20) after one 2x2 pooling: nothing outside it.
+        // conv2d_1 sees pooled pixels pi-1..pi+1, i.e. input pixels 2pi-2..2pi+3, and conv2d one more on each side.
         for (var i = 0; i < 28; i++)
         {
             for (var j = 0; j < 28; j++)
             {
-                if (Math.Abs(i - 20.5) > 4 || Math.Abs(j - 20.5) > 4)
+                if (i < 2 * pi - 3 || i > 2 * pi + 4 || j < 2 * pj - 3 || j > 2 * pj + 4)
                 {
                     Assert.Equal(0f, g[i * 28 + j]);
                 }

@@ -22,7 +22,6 @@ public static class GradientChecker
             xs[i] = sampler(random);
         }
         var x = Tensor.FromArray(inputShape.WithBatch(batch), xs);
-        var outName = model.Nodes[^1].Layer.Name;
         var y = model.Forward(x, training);
         var dyValues = new float[y.Length];
         for (var i = 0; i < dyValues.Length; i++)
@@ -36,7 +35,7 @@ public static class GradientChecker
             p.Gradient!.AsSpan().Clear();
         }
         model.Forward(x, training);
-        model.Backward(outName, dy, parameterGradients: true, training: training);
+        model.Backward(dy, parameterGradients: true, training: training);
         var dx = model.GetInputGradient().ToArray();
         var paramGrads = model.Parameters.Where(p => p.Trainable).ToDictionary(p => p, p => p.Gradient!.ToArray());
 
