@@ -21,19 +21,24 @@ namespace ConvKit.Data;
 public sealed class DatasetDownloader
 {
     private const int ChunkBytes = 1 << 16;
-    private readonly HttpClient _client;
+    private readonly HttpClient? _client;
 
-    /// <summary>A downloader with its own HTTP client (30 s connect timeout, no transparent decompression).</summary>
-    public DatasetDownloader()
-        : this(new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(60),
-        })
+    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(new SocketsHttpHandler
     {
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        AutomaticDecompression = DecompressionMethods.None,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    });
+
+    /// <summary>
+    /// A downloader using a process-wide HTTP client (system proxy settings, 30 s connect timeout, 60 s to the
+    /// response headers, no transparent decompression: the bytes are stored as served and verified by content).
+    /// </summary>
+    public DatasetDownloader()
+    {
+        _client = null;
     }
 
     /// <summary>A downloader using <paramref name="client"/> (for proxies, tests, or a shared client).</summary>
@@ -179,7 +184,7 @@ public sealed class DatasetDownloader
     private void Fetch(string url, string fileName, Stream destination)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = _client.Send(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = (_client ?? SharedClient.Value).Send(request, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
@@ -220,7 +225,8 @@ public sealed class DatasetDownloader
     private static string Reason(Exception e) => e switch
     {
         OperationCanceledException => "timed out",
-        HttpRequestException { StatusCode: null, InnerException: { } inner } h => $"{h.Message.TrimEnd('.')} ({inner.Message.TrimEnd('.')})",
+        HttpRequestException { StatusCode: null, InnerException: { } inner } h when !h.Message.Contains(inner.Message, StringComparison.Ordinal) =>
+            $"{h.Message.TrimEnd('.')} ({inner.Message.TrimEnd('.')})",
         _ => e.Message.TrimEnd('.'),
     };
 }

@@ -258,11 +258,15 @@ public sealed class DatasetResolver
             return $"is missing {string.Join(", ", missing)}";
         }
         var labels = FindFile(directory, dataset.TestLabels)!;
-        if (DatasetDownloader.Check(labels, dataset.TestLabels) is { } problem)
+        if (DatasetDownloader.Check(labels, dataset.TestLabels) is not { } problem)
         {
-            return $"holds other data: {Path.GetFileName(labels)} is not {dataset.Name}'s ({problem})";
+            return null;
         }
-        return null;
+        var (sha, _) = DatasetDownloader.ContentSha256(labels);
+        var other = DatasetCatalog.All.FirstOrDefault(d => d.TestLabels.ContentSha256 == sha);
+        return other is not null
+            ? $"holds {other.Name}, not {dataset.Name} ({Path.GetFileName(labels)} has {other.Name}'s content)"
+            : $"holds other data: {Path.GetFileName(labels)} is not {dataset.Name}'s ({problem})";
     }
 
     private static string FileList(DatasetInfo dataset) => string.Join(", ", dataset.Files.Select(f => f.FileName));

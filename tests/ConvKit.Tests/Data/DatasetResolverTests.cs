@@ -164,6 +164,6 @@ public class DatasetResolverTests
 
         // The Fashion-MNIST folder has MNIST's file names but not its content.
         var e = Assert.Throws<ConvKitException>(() => resolver.Resolve("mnist", Path.Combine(root, "fashion-mnist"), false));
-        Assert.Contains("holds other data: t10k-labels-idx1-ubyte.gz is not mnist's", e.Message);
+        Assert.Contains("the folder itself holds fashion-mnist, not mnist (t10k-labels-idx1-ubyte.gz has fashion-mnist's content)", e.Message);
     }
 }
