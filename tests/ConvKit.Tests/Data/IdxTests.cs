@@ -30,6 +30,14 @@ public class IdxTests
         return ms.ToArray();
     }
 
+    internal static byte[] Gunzip(byte[] compressed)
+    {
+        using var gz = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var ms = new MemoryStream();
+        gz.CopyTo(ms);
+        return ms.ToArray();
+    }
+
     private static readonly byte[] SixPixelsTwice = [0, 255, 1, 128, 254, 3, 9, 8, 7, 6, 5, 4];
 
     [Theory]

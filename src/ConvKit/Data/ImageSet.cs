@@ -1,0 +1,170 @@
+namespace ConvKit.Data;
+
+/// <summary>
+/// A labelled set of images in memory: <see cref="Images"/> of shape (count, channels, height, width) with values
+/// in [0, 1], and one class label per image in 0..<see cref="ClassCount"/>-1.
+/// </summary>
+/// <example>
+/// <code>
+/// var data = Dataset.Load("mnist", dataDir: null, allowDownload: true);
+/// var (train, validation) = data.Train.Split(0.1);   // the last 10% for validation, as Keras does
+/// ReadOnlySpan&lt;float&gt; first = train.Image(0);   // 784 floats, (1, 28, 28)
+/// </code>
+/// </example>
+public sealed class ImageSet
+{
+    /// <summary>Wraps <paramref name="images"/> and <paramref name="labels"/> (not copied).</summary>
+    /// <param name="images">Pixels, shape (count, channels, height, width), row-major.</param>
+    /// <param name="labels">One label per image, each in 0..classNames.Count-1.</param>
+    /// <param name="channels">Channels per image.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="classNames">Name of each class.</param>
+    /// <exception cref="ArgumentException">The array lengths do not match the shape, or a label is out of range.</exception>
+    public ImageSet(float[] images, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classNames.Count, 1, nameof(classNames));
+        var sample = (long)channels * height * width;
+        if (images.LongLength != labels.LongLength * sample)
+        {
+            throw new ArgumentException(
+                $"{labels.Length} labels need {labels.LongLength * sample} pixels of shape ({channels}, {height}, {width}), got {images.Length}.",
+                nameof(images));
+        }
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classNames.Count)
+            {
+                throw new ArgumentException($"Label {labels[i]} of image {i} is outside 0..{classNames.Count - 1}.", nameof(labels));
+            }
+        }
+        Images = images;
+        Labels = labels;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        ClassNames = classNames;
+    }
+
+    /// <summary>Pixels in [0, 1], shape (count, channels, height, width).</summary>
+    public float[] Images { get; }
+
+    /// <summary>Class label of each image.</summary>
+    public int[] Labels { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Channels per image.</summary>
+    public int Channels { get; }
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Floats per image: channels x height x width.</summary>
+    public int SampleSize => Channels * Height * Width;
+
+    /// <summary>Name of each class.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>The pixels of image <paramref name="index"/>, shape (channels, height, width).</summary>
+    public ReadOnlySpan<float> Image(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return Images.AsSpan(index * SampleSize, SampleSize);
+    }
+
+    /// <summary>
+    /// The images <c>[start, start + count)</c> as a new set. The pixels are copied (one block copy), so the subset
+    /// owns plain arrays like every other set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the set.</exception>
+    public ImageSet Subset(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + count, Count, nameof(count));
+        var s = SampleSize;
+        var images = Images.AsSpan(start * s, count * s).ToArray();
+        var labels = Labels.AsSpan(start, count).ToArray();
+        return new ImageSet(images, labels, Channels, Height, Width, ClassNames);
+    }
+
+    /// <summary>The images at <paramref name="indices"/>, in that order, as a new set (copied).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the set.</exception>
+    public ImageSet Select(ReadOnlySpan<int> indices)
+    {
+        var s = SampleSize;
+        var images = new float[(long)indices.Length * s];
+        var labels = new int[indices.Length];
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var i = indices[k];
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(indices));
+            Images.AsSpan(i * s, s).CopyTo(images.AsSpan(k * s, s));
+            labels[k] = Labels[i];
+        }
+        return new ImageSet(images, labels, Channels, Height, Width, ClassNames);
+    }
+
+    /// <summary>
+    /// Splits off the last <paramref name="validationFraction"/> of the images for validation, before any
+    /// shuffling, exactly as Keras' <c>validation_split</c>: the training part is the first
+    /// <c>floor(count * (1 - validationFraction))</c> images.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationFraction"/> is not strictly between 0 and 1.</exception>
+    /// <exception cref="ConvKitException">The set is too small for either part to be non-empty.</exception>
+    public (ImageSet Train, ImageSet Validation) Split(double validationFraction)
+    {
+        var at = SplitPoint(validationFraction);
+        return (Subset(0, at), Subset(at, Count - at));
+    }
+
+    /// <summary>
+    /// Like <see cref="Split(double)"/>, but on a copy shuffled with <paramref name="seed"/> first, for data
+    /// sorted by class. The same seed gives the same split on every platform.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationFraction"/> is not strictly between 0 and 1.</exception>
+    /// <exception cref="ConvKitException">The set is too small for either part to be non-empty.</exception>
+    public (ImageSet Train, ImageSet Validation) Split(double validationFraction, int seed)
+    {
+        var at = SplitPoint(validationFraction);
+        var order = new int[Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        SplitMix64.For(seed, stream: -1).Shuffle(order);
+        return (Select(order.AsSpan(0, at)), Select(order.AsSpan(at)));
+    }
+
+    private int SplitPoint(double validationFraction)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be strictly between 0 and 1.");
+        }
+        var at = (int)Math.Floor(Count * (1.0 - validationFraction));
+        if (at == 0 || at == Count)
+        {
+            throw new ConvKitException(
+                $"A set of {Count} images is too small to split with validation fraction {validationFraction}: one part would be empty.");
+        }
+        return at;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Count} images ({Channels}, {Height}, {Width}), {ClassCount} classes";
+}
