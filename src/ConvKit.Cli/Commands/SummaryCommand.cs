@@ -18,9 +18,9 @@ internal static class SummaryCommand
         {
             if (r.GetValue(list))
             {
-                foreach (var name in ModelZoo.Names.Order(StringComparer.Ordinal))
+                foreach (var builtIn in ModelZoo.Names.Order(StringComparer.Ordinal))
                 {
-                    Console.Out.WriteLine($"{name,-18} {ModelZoo.Describe(name)}");
+                    Console.Out.WriteLine($"{builtIn,-18} {ModelZoo.Describe(builtIn)}");
                 }
                 return 0;
             }

@@ -29,14 +29,13 @@ internal static class TrainingPictures
             tiles.Add(new Plotting.LabelledImage(selected.Image(i).ToArray(), selected.Channels, selected.Height, selected.Width,
                 $"true {classNames[truth]} / pred {classNames[predicted]}", Highlight: truth != predicted));
         }
-        Plotting.LabelledImageGrid.Save(path, tiles, columns: count, title: "Test samples: true and predicted labels");
+        PictureOutput.SaveGrid(path, tiles, count, "Test samples: true and predicted labels");
         return result;
     }
 
     public static void SaveHistory(string path, TrainingHistory history)
     {
         static double[]? Series(TrainingHistory h, string key) => h.Metrics.TryGetValue(key, out var v) ? v.ToArray() : null;
-        Plotting.TrainingCurves.Save(path, new Plotting.TrainingCurveData(
-            Series(history, "loss") ?? [], Series(history, "val_loss"), Series(history, "accuracy") ?? [], Series(history, "val_accuracy")));
+        PictureOutput.SaveCurves(path, Series(history, "loss") ?? [], Series(history, "val_loss"), Series(history, "accuracy") ?? [], Series(history, "val_accuracy"));
     }
 }
