@@ -72,9 +72,20 @@ internal static unsafe class GemmDriver<TKernel>
                             {
                                 TKernel.Run(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
                             }
+                            else if (rows == mr && cols == nr / 2)
+                            {
+                                TKernel.RunHalf(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                            }
                             else
                             {
-                                TKernel.Run(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                if (cols <= nr / 2)
+                                {
+                                    TKernel.RunHalf(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                }
+                                else
+                                {
+                                    TKernel.Run(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                }
                                 MergeTile(tile, nr, rows, cols, cTile, g.Ldc, accumulate);
                             }
                         }
@@ -119,46 +130,23 @@ internal static unsafe class GemmDriver<TKernel>
         {
             var rows = Math.Min(mr, mc - ir);
             var d = dest + (nint)ir * kc;
+            if (rows < mr)
+            {
+                new Span<float>(d, kc * mr).Clear();
+            }
             if (g.TransposeA)
             {
                 // Stored (K x M): the Mr values of one step of k are contiguous.
                 var s = g.A + pc * lda + ic + ir;
                 for (var p = 0; p < kc; p++)
                 {
-                    var dp = d + (nint)p * mr;
-                    var sp = s + p * lda;
-                    var i = 0;
-                    for (; i < rows; i++)
-                    {
-                        dp[i] = sp[i];
-                    }
-                    for (; i < mr; i++)
-                    {
-                        dp[i] = 0f;
-                    }
+                    GemmPacking.Copy(s + p * lda, d + (nint)p * mr, rows);
                 }
             }
             else
             {
                 // Stored (M x K): each row is contiguous in k, so this is a transpose.
-                for (var i = 0; i < mr; i++)
-                {
-                    if (i < rows)
-                    {
-                        var s = g.A + (ic + ir + i) * lda + pc;
-                        for (var p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * mr + i] = s[p];
-                        }
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * mr + i] = 0f;
-                        }
-                    }
-                }
+                GemmPacking.Transpose(g.A + (ic + ir) * lda + pc, lda, rows, kc, d, mr);
             }
         }
     }
@@ -175,38 +163,23 @@ internal static unsafe class GemmDriver<TKernel>
         {
             var cols = Math.Min(nr, nc - jr);
             var d = dest + (nint)jr * kc;
+            if (cols < nr)
+            {
+                new Span<float>(d, kc * nr).Clear();
+            }
             if (!g.TransposeB)
             {
                 // Stored (K x N): the Nr values of one step of k are contiguous.
                 var s = g.B + pc * ldb + jc + jr;
                 for (var p = 0; p < kc; p++)
                 {
-                    var dp = new Span<float>(d + (nint)p * nr, nr);
-                    new ReadOnlySpan<float>(s + p * ldb, cols).CopyTo(dp);
-                    dp[cols..].Clear();
+                    GemmPacking.Copy(s + p * ldb, d + (nint)p * nr, cols);
                 }
             }
             else
             {
                 // Stored (N x K): each stored row is one column of op(B), contiguous in k, so this is a transpose.
-                for (var j = 0; j < nr; j++)
-                {
-                    if (j < cols)
-                    {
-                        var s = g.B + (jc + jr + j) * ldb + pc;
-                        for (var p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * nr + j] = s[p];
-                        }
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            d[(nint)p * nr + j] = 0f;
-                        }
-                    }
-                }
+                GemmPacking.Transpose(g.B + (jc + jr) * ldb + pc, ldb, cols, kc, d, nr);
             }
         }
     }

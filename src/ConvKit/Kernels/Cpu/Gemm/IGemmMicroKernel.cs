@@ -24,4 +24,10 @@ internal interface IGemmMicroKernel
     /// given element gets the same bits whichever tile, thread or block of columns it is computed in.
     /// </summary>
     static abstract unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate);
+
+    /// <summary>
+    /// The left half of <see cref="Run"/>: the same arithmetic for columns 0..Nr/2 only, which halves the work of
+    /// narrow edge tiles (and of whole problems with few columns, such as a filter gradient with 9 taps).
+    /// </summary>
+    static abstract unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate);
 }

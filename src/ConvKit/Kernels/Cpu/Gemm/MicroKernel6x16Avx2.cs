@@ -84,4 +84,48 @@ internal readonly struct MicroKernel6x16Avx2 : IGemmMicroKernel
         c50.Store(c + 5 * ldc + 0);
         c51.Store(c + 5 * ldc + 8);
     }
+
+    // Safe as Run; only the first Nr/2 floats of each row of b and c are touched.
+    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        var c00 = Vector256<float>.Zero;
+        var c10 = Vector256<float>.Zero;
+        var c20 = Vector256<float>.Zero;
+        var c30 = Vector256<float>.Zero;
+        var c40 = Vector256<float>.Zero;
+        var c50 = Vector256<float>.Zero;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b + 0);
+            var a0 = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(a0, b0, c00);
+            var a1 = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+            var a2 = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(a2, b0, c20);
+            var a3 = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(a3, b0, c30);
+            var a4 = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(a4, b0, c40);
+            var a5 = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(a5, b0, c50);
+            a += 6;
+            b += ldb;
+        }
+        if (accumulate)
+        {
+            c00 += Vector256.Load(c + 0 * ldc + 0);
+            c10 += Vector256.Load(c + 1 * ldc + 0);
+            c20 += Vector256.Load(c + 2 * ldc + 0);
+            c30 += Vector256.Load(c + 3 * ldc + 0);
+            c40 += Vector256.Load(c + 4 * ldc + 0);
+            c50 += Vector256.Load(c + 5 * ldc + 0);
+        }
+        c00.Store(c + 0 * ldc + 0);
+        c10.Store(c + 1 * ldc + 0);
+        c20.Store(c + 2 * ldc + 0);
+        c30.Store(c + 3 * ldc + 0);
+        c40.Store(c + 4 * ldc + 0);
+        c50.Store(c + 5 * ldc + 0);
+    }
 }

@@ -102,4 +102,58 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
         c70.Store(c + 7 * ldc + 0);
         c71.Store(c + 7 * ldc + 16);
     }
+
+    // Safe as Run; only the first Nr/2 floats of each row of b and c are touched.
+    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        var c00 = Vector512<float>.Zero;
+        var c10 = Vector512<float>.Zero;
+        var c20 = Vector512<float>.Zero;
+        var c30 = Vector512<float>.Zero;
+        var c40 = Vector512<float>.Zero;
+        var c50 = Vector512<float>.Zero;
+        var c60 = Vector512<float>.Zero;
+        var c70 = Vector512<float>.Zero;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var a0 = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
+            var a1 = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+            var a2 = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
+            var a3 = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
+            var a4 = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40);
+            var a5 = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
+            var a6 = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(a6, b0, c60);
+            var a7 = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
+            a += 8;
+            b += ldb;
+        }
+        if (accumulate)
+        {
+            c00 += Vector512.Load(c + 0 * ldc + 0);
+            c10 += Vector512.Load(c + 1 * ldc + 0);
+            c20 += Vector512.Load(c + 2 * ldc + 0);
+            c30 += Vector512.Load(c + 3 * ldc + 0);
+            c40 += Vector512.Load(c + 4 * ldc + 0);
+            c50 += Vector512.Load(c + 5 * ldc + 0);
+            c60 += Vector512.Load(c + 6 * ldc + 0);
+            c70 += Vector512.Load(c + 7 * ldc + 0);
+        }
+        c00.Store(c + 0 * ldc + 0);
+        c10.Store(c + 1 * ldc + 0);
+        c20.Store(c + 2 * ldc + 0);
+        c30.Store(c + 3 * ldc + 0);
+        c40.Store(c + 4 * ldc + 0);
+        c50.Store(c + 5 * ldc + 0);
+        c60.Store(c + 6 * ldc + 0);
+        c70.Store(c + 7 * ldc + 0);
+    }
 }

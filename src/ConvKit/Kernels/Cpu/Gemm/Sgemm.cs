@@ -15,8 +15,11 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// </remarks>
 public static class Sgemm
 {
-    /// <summary>Below this many multiply-adds a call runs on the calling thread alone.</summary>
-    internal const long ParallelThreshold = 1L << 17;
+    /// <summary>
+    /// Below this many multiply-adds (a few microseconds of work) a call runs on the calling thread alone: waking a
+    /// worker costs more than it saves.
+    /// </summary>
+    internal const long ParallelThreshold = 1L << 19;
 
     private static readonly GemmKernel Kernel = SelectKernel();
 

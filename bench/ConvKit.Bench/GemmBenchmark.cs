@@ -1,0 +1,152 @@
+using System.Runtime.Intrinsics;
+using ConvKit.Kernels.Cpu.Convolution;
+using ConvKit.Kernels.Cpu.Gemm;
+using ConvKit.Kernels.Cpu.Threading;
+
+namespace ConvKit.Bench;
+
+/// <summary>
+/// <c>gemm</c>: the FMA ceiling, SGEMM on square sizes, and the GEMM and convolution shapes of two small MNIST
+/// CNNs, each as GFLOP/s and as a percentage of the ceiling measured in the same run.
+/// Options: <c>--quick</c> (fewer, smaller cases), <c>--steps</c> (the naive-to-fast walk-through of docs/kernels.md).
+/// </summary>
+public static class GemmBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var threads = CpuThreads.Count;
+        Console.WriteLine($"SGEMM kernel {Sgemm.KernelName}, {threads} threads, Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}");
+        var peak1 = GemmPeak.Measure(1);
+        var peakN = threads > 1 ? GemmPeak.Measure(threads) : peak1;
+        Console.WriteLine($"FMA peak (independent {GemmPeak.Lanes}-wide FMA chains): {peak1:F1} GFLOP/s on 1 thread, {peakN:F1} GFLOP/s on {threads}");
+        double Peak(int t) => t == 1 ? peak1 : peakN;
+
+        if (args.Contains("--steps"))
+        {
+            GemmSteps.Run(peak1, peakN, threads);
+            return 0;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Square SGEMM C = A * B (row-major, no transposes)");
+        Console.WriteLine($"{"n",6} {"threads",8} {"ms",10} {"GFLOP/s",9} {"% peak",7}");
+        foreach (var n in quick ? new[] { 256, 512, 1024 } : [256, 512, 1024, 2048])
+        {
+            var a = Random(n * n, 1);
+            var b = Random(n * n, 2);
+            var c = new float[n * n];
+            foreach (var t in threads > 1 ? new[] { 1, threads } : [1])
+            {
+                var seconds = GemmTiming.MedianSeconds(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, t),
+                    repeats: quick ? 3 : 7, warmupSeconds: quick ? 0.2 : 0.5);
+                Print($"{n,6} {t,8}", 2.0 * n * n * n, seconds, Peak(t));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"CNN shapes on {threads} threads (GEMM rows: one call; conv rows: Conv2DCpu over the whole batch)");
+        Console.WriteLine($"{"case",-58} {"ms",10} {"GFLOP/s",9} {"% peak",7}");
+        foreach (var (name, flops, action, t) in ModelCases(threads))
+        {
+            var seconds = GemmTiming.MedianSeconds(action, repeats: quick ? 3 : 7, warmupSeconds: quick ? 0.1 : 0.3);
+            Print($"{name,-58}", flops, seconds, Peak(t));
+        }
+        return 0;
+    }
+
+    internal static float[] Random(int length, int seed)
+    {
+        var random = new Random(seed);
+        var x = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            x[i] = random.NextSingle() * 2f - 1f;
+        }
+        return x;
+    }
+
+    internal static void Print(string label, double flops, double seconds, double peak)
+    {
+        var gflops = flops / seconds / 1e9;
+        Console.WriteLine($"{label} {seconds * 1e3,10:F3} {gflops,9:F1} {100 * gflops / peak,6:F0}%");
+    }
+
+    /// <summary>The GEMMs and convolutions of seed-mnist (batch 64) and keras-mnist-cnn (batch 128).</summary>
+    private static IEnumerable<(string Name, double Flops, Action Run, int Threads)> ModelCases(int threads)
+    {
+        // seed-mnist: Conv2D 16 3x3 same on 1x28x28, MaxPool2, Conv2D 32 3x3 same, MaxPool2, Dense 1568->128, Dense 128->10.
+        foreach (var c in Conv("seed  conv1 16@3x3 same 1x28x28 N=64", Conv2DGeometry.Create(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1), 64, threads, firstLayer: true))
+        {
+            yield return c;
+        }
+        foreach (var c in Conv("seed  conv2 32@3x3 same 16x14x14 N=64", Conv2DGeometry.Create(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1), 64, threads, firstLayer: false))
+        {
+            yield return c;
+        }
+        foreach (var c in Dense("seed  dense1 1568->128 N=64", 64, 1568, 128, threads))
+        {
+            yield return c;
+        }
+        foreach (var c in Dense("seed  dense2 128->10 N=64", 64, 128, 10, threads))
+        {
+            yield return c;
+        }
+        // keras-mnist-cnn: Conv2D 32 3x3 valid, Conv2D 64 3x3 valid on 32x26x26, MaxPool, Dense 9216->128, Dense 128->10.
+        foreach (var c in Conv("keras conv1 32@3x3 valid 1x28x28 N=128", Conv2DGeometry.Create(1, 28, 28, 32, 3, 3), 128, threads, firstLayer: true))
+        {
+            yield return c;
+        }
+        foreach (var c in Conv("keras conv2 64@3x3 valid 32x26x26 N=128", Conv2DGeometry.Create(32, 26, 26, 64, 3, 3), 128, threads, firstLayer: false))
+        {
+            yield return c;
+        }
+        foreach (var c in Dense("keras dense1 9216->128 N=128", 128, 9216, 128, threads))
+        {
+            yield return c;
+        }
+        foreach (var c in Dense("keras dense2 128->10 N=128", 128, 128, 10, threads))
+        {
+            yield return c;
+        }
+    }
+
+    private static IEnumerable<(string, double, Action, int)> Conv(string name, Conv2DGeometry g, int batch, int threads, bool firstLayer)
+    {
+        var input = Random(batch * g.InputSize, 1);
+        var weight = Random(g.WeightSize, 2);
+        var bias = Random(g.Filters, 3);
+        var output = new float[batch * g.OutputSize];
+        var dInput = new float[batch * g.InputSize];
+        var dWeight = new float[g.WeightSize];
+        var dBias = new float[g.Filters];
+        var workspace = new float[Math.Max(Conv2DCpu.ForwardWorkspaceSize(g, batch, threads), Conv2DCpu.BackwardFilterWorkspaceSize(g, batch, threads))];
+        var flops = 2.0 * batch * g.Filters * g.ColumnRows * g.OutPlane;
+        var (m, n, k) = (g.GroupFilters, g.OutPlane, g.ColumnRows);
+        var columns = Random(k * n, 4);
+        yield return ($"{name} fwd GEMM/image {m}x{n}x{k} 1T", 2.0 * m * n * k,
+            () => Sgemm.Multiply(false, false, m, n, k, weight, k, columns, n, output, n, 0f, 1), 1);
+        yield return ($"{name} forward", flops, () => Conv2DCpu.Forward(input, weight, bias, batch, g, output, workspace), threads);
+        if (!firstLayer)
+        {
+            yield return ($"{name} backward data", flops, () => Conv2DCpu.BackwardData(output, weight, batch, g, dInput, workspace), threads);
+        }
+        yield return ($"{name} backward filter", flops, () => Conv2DCpu.BackwardFilter(input, output, batch, g, dWeight, dBias, workspace), threads);
+    }
+
+    private static IEnumerable<(string, double, Action, int)> Dense(string name, int batch, int inputs, int outputs, int threads)
+    {
+        var x = Random(batch * inputs, 1);
+        var w = Random(inputs * outputs, 2); // (in x out)
+        var y = new float[batch * outputs];
+        var dx = new float[batch * inputs];
+        var dw = new float[inputs * outputs];
+        var flops = 2.0 * batch * inputs * outputs;
+        yield return ($"{name} y=xW {batch}x{outputs}x{inputs}", flops,
+            () => Sgemm.Multiply(false, false, batch, outputs, inputs, x, inputs, w, outputs, y, outputs, 0f), threads);
+        yield return ($"{name} dW+=x^T dy {inputs}x{outputs}x{batch}", flops,
+            () => Sgemm.Multiply(true, false, inputs, outputs, batch, x, inputs, y, outputs, dw, outputs, 1f), threads);
+        yield return ($"{name} dx=dy W^T {batch}x{inputs}x{outputs}", flops,
+            () => Sgemm.Multiply(false, true, batch, inputs, outputs, y, outputs, w, outputs, dx, inputs, 0f), threads);
+    }
+}
