@@ -14,6 +14,7 @@ public static class CliApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("ConvKit: convolutional neural networks in pure C#.");
+        root.Subcommands.Add(Commands.FilterCommand.Create());
         return root;
     }
 
