@@ -14,9 +14,13 @@ public static class Program
         {
             case "gemm":
                 return GemmBenchmark.Run(rest);
+            case "train":
+                return TrainBenchmark.Run(rest);
             default:
                 Console.WriteLine("usage: ConvKit.Bench <subcommand> [options]");
                 Console.WriteLine("  gemm [--quick] [--steps]   FMA peak, SGEMM GFLOP/s on square and CNN shapes, convolution kernels");
+                Console.WriteLine("  train --model A|B [--epochs N] [--limit N] [--threads N] [--profile] [--dataset fashion-mnist|mnist] [--data DIR]");
+                Console.WriteLine("                             training images/s, test accuracy, inference throughput and latency, peak memory");
                 return command == "help" ? 0 : 2;
         }
     }

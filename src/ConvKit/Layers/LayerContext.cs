@@ -58,6 +58,22 @@ public sealed class LayerContext
         return t;
     }
 
+    /// <summary>A flat scratch tensor of at least <paramref name="length"/> elements in slot <paramref name="slot"/>, kept for later calls.</summary>
+    public Tensor Workspace(int slot, int length)
+    {
+        while (_buffers.Count <= slot)
+        {
+            _buffers.Add(null);
+        }
+        var t = _buffers[slot];
+        if (t is null || t.Length < length)
+        {
+            t = Backend.Allocate(new Shape(Math.Max(1, length)));
+            _buffers[slot] = t;
+        }
+        return t;
+    }
+
     /// <summary>A scratch integer buffer in slot <paramref name="slot"/> of at least <paramref name="length"/> entries.</summary>
     public IndexBuffer Indices(int slot, int length)
     {

@@ -10,6 +10,9 @@ public partial class Model
     private ExecutionPlan? _last;
     private ulong _step;
 
+    /// <summary>When set, every layer's forward and backward time is added to it (for benchmarks).</summary>
+    public LayerProfile? Profile { get; set; }
+
     internal ExecutionPlan Plan(int batch)
     {
         if (!_plans.TryGetValue(batch, out var plan))
@@ -54,7 +57,9 @@ public partial class Model
             var ctx = plan.Contexts[i];
             ctx.Training = training;
             ctx.Step = _step;
+            var t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             node.Layer.Forward(ctx, plan.InputArgs[i], plan.Outputs[i]);
+            Profile?.Add(node.Layer.Name, backward: false, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
         }
     }
 
@@ -152,7 +157,9 @@ public partial class Model
             {
                 continue;
             }
+            var t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             node.Layer.Backward(ctx, plan.InputArgs[i], plan.Outputs[i], plan.Gradients[i], args);
+            Profile?.Add(node.Layer.Name, backward: true, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
             for (var e = 0; e < inbound.Length; e++)
             {
                 var p = inbound[e];

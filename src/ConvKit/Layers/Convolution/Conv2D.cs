@@ -143,7 +143,7 @@ public sealed class Conv2D : Layer
     }
 
     private Tensor Workspace(LayerContext context) =>
-        context.Buffer(0, new Shape(Math.Max(1, context.Backend.Conv2DWorkspaceSize(_geometry, context.Batch))));
+        context.Workspace(0, context.Backend.Conv2DWorkspaceSize(_geometry, context.Batch));
 
     public override JsonObject GetConfig()
     {
