@@ -310,8 +310,8 @@ public static class LossesCpu
         var max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, p);
         TensorPrimitives.Exp(p, p);
-        var sum = TensorPrimitives.Sum(p);
-        TensorPrimitives.Divide(p, sum, p);
+        var sum = DoubleSums.Sum(p);
+        TensorPrimitives.Divide(p, (float)sum, p);
         return max + Math.Log(sum);
     }
 
