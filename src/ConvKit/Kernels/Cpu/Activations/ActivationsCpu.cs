@@ -187,7 +187,7 @@ public static class ActivationsCpu
         var max = TensorPrimitives.Max(x);
         TensorPrimitives.Subtract(x, max, y);
         TensorPrimitives.Exp(y, y);
-        var sum = TensorPrimitives.Sum(y);
+        var sum = (float)DoubleSums.Sum(y);
         TensorPrimitives.Divide(y, sum, y);
     }
 
