@@ -4,9 +4,9 @@ using static ConvKit.Tests.Kernels.Elementwise.OpsTestData;
 
 namespace ConvKit.Tests.Kernels.Activations;
 
-public delegate void UnaryKernel(ReadOnlySpan<float> x, Span<float> y);
+internal delegate void UnaryKernel(ReadOnlySpan<float> x, Span<float> y);
 
-public delegate void BinaryKernel(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y);
+internal delegate void BinaryKernel(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y);
 
 public class ActivationsCpuTests
 {

@@ -234,6 +234,39 @@ public class PoolingCpuTests
     }
 
     [Fact]
+    public void VectorisedInteriorMatchesReferenceOnAllWidths()
+    {
+        var seed = 500;
+        for (var w = 1; w <= 60; w++)
+        {
+            foreach (var g in new[]
+            {
+                Pool2DGeometry.Create(5, w, 3, 3, 2, 2, 1, 1, 1, 1),
+                Pool2DGeometry.Create(4, w, 3, 3, 1, 1, 1, 1, 1, 1),
+                Pool2DGeometry.Create(3, w, 2, 1, 1, 1),
+                Pool2DGeometry.Create(6, w + 4, 5, 3, 2, 2, 2, 1, 2, 1, ceilMode: true),
+                Pool2DGeometry.Create(3, w + 2, 1, 3, 1, 2, 0, 2, 0, 2),
+            })
+            {
+                var x = Uniform(2 * g.InputPlaneSize, ++seed, -2f, 2f).Select(v => MathF.Round(v)).ToArray();
+                if (x.Length > 7)
+                {
+                    x[7] = float.NaN;
+                }
+                var expected = new float[2 * g.OutputPlaneSize];
+                var expectedArg = new int[expected.Length];
+                PoolingReference.MaxForward(x, 2, g, expected, expectedArg);
+                var y = Guarded(expected.Length);
+                var arg = new int[expected.Length];
+                MaxPool2DCpu.Forward(x, 2, g, y, arg);
+                AssertBitwiseEqual(expected, y.AsSpan(0, expected.Length), $"{g}");
+                Assert.Equal(expectedArg, arg);
+                AssertGuardIntact(y, expected.Length);
+            }
+        }
+    }
+
+    [Fact]
     public void FastPathKeepsNaNWhereTheScalarRuleDoes()
     {
         // NaN first in the window stays (nothing compares greater); NaN later never wins.

@@ -11,8 +11,9 @@ namespace ConvKit.Kernels.Cpu.Pooling;
 /// <remarks>
 /// Semantics match PyTorch's <c>max_pool2d</c> (padding acts as -infinity): the maximum is taken over the input
 /// pixels of the window only; on ties the first in row-major order wins; a window that lies entirely in padding gives
-/// 0 with argmax -1. The unpadded 2x2 stride-2 case has a vectorised path (AVX-512 or AVX), bit-identical to the general
-/// one. Rows of output are split over <see cref="Threading.CpuThreads"/> when the problem is large; results do not
+/// 0 with argmax -1. The unpadded 2x2 stride-2 case has a vectorised path (AVX-512 or AVX2), and the general case
+/// vectorises the interior of each row for horizontal strides 1 and 2 (AVX2); both are bit-identical to the scalar
+/// loop. Rows of output are split over <see cref="Threading.CpuThreads"/> when the problem is large; results do not
 /// depend on the thread count. Nothing here allocates.
 /// </remarks>
 public static class MaxPool2DCpu
@@ -85,25 +86,60 @@ public static class MaxPool2DCpu
         return (SpanChecks.Product(planes, g.Height, g.Width, "planes x H x W"), SpanChecks.Product(planes, g.OutHeight, g.OutWidth, "planes x OH x OW"));
     }
 
-    /// <summary>One output row of the general case: any window, stride and padding.</summary>
-    private static void RowGeneral(ReadOnlySpan<float> plane, int oh, in Pool2DGeometry g, Span<float> output, Span<int> argmax)
+    /// <summary>
+    /// One output row of the general case: any window, stride and padding. With AVX2 and a horizontal stride of 1 or 2,
+    /// the outputs whose windows lie wholly inside the input go eight at a time through <see cref="InteriorBlock"/>; the
+    /// border outputs (and everything else) take the scalar loop.
+    /// </summary>
+    private static unsafe void RowGeneral(float* plane, int oh, in Pool2DGeometry g, float* output, int* argmax)
     {
+        var width = g.Width;
         var (hs, he) = PoolWindow.Clip(oh, g.StrideHeight, g.PadTop, g.PoolHeight, g.Height);
-        for (var ow = 0; ow < g.OutWidth; ow++)
+        var ow = 0;
+        if (Avx2.IsSupported && (g.StrideWidth == 1 || g.StrideWidth == 2) && he - hs == g.PoolHeight)
         {
-            var (ws, we) = PoolWindow.Clip(ow, g.StrideWidth, g.PadLeft, g.PoolWidth, g.Width);
-            var best = 0f;
-            var index = -1;
+            // Interior outputs: the window starts at column >= 0, and a block of 8 outputs starting at ow reads
+            // columns [ow * sw - padLeft, ow * sw - padLeft + poolWidth - 1 + 8 * sw) (one more than it uses for sw = 2),
+            // which must end inside the row.
+            var sw = g.StrideWidth;
+            var first = (g.PadLeft + sw - 1) / sw;
+            ScalarOutputs(plane, hs, he, g, output, argmax, 0, Math.Min(first, g.OutWidth));
+            ow = first;
+            for (; ow + 8 <= g.OutWidth && ow * sw - g.PadLeft + g.PoolWidth - 1 + 8 * sw <= width; ow += 8)
+            {
+                InteriorBlock(plane, hs, ow, g, output, argmax);
+            }
+        }
+        ScalarOutputs(plane, hs, he, g, output, argmax, ow, g.OutWidth);
+    }
+
+    /// <summary>Outputs [from, to) of a row whose clipped window rows are [hs, he), one at a time.</summary>
+    private static unsafe void ScalarOutputs(float* plane, int hs, int he, in Pool2DGeometry g, float* output, int* argmax, int from, int to)
+    {
+        // Safe: PoolWindow.Clip keeps [hs, he) inside [0, Height) and [ws, we) inside [0, Width), so every read is
+        // inside the plane; output and argmax hold OutWidth elements and to <= OutWidth.
+        var width = g.Width;
+        for (var ow = from; ow < to; ow++)
+        {
+            var (ws, we) = PoolWindow.Clip(ow, g.StrideWidth, g.PadLeft, g.PoolWidth, width);
+            if (hs >= he || ws >= we)
+            {
+                output[ow] = 0f;
+                argmax[ow] = -1;
+                continue;
+            }
+            // The first input pixel of the window starts as the maximum; later ones must be strictly greater.
+            var index = hs * width + ws;
+            var best = plane[index];
             for (var h = hs; h < he; h++)
             {
-                var row = plane.Slice(h * g.Width, g.Width);
+                var row = plane + h * width;
                 for (var w = ws; w < we; w++)
                 {
-                    var v = row[w];
-                    if (index < 0 || v > best)
+                    if (row[w] > best)
                     {
-                        best = v;
-                        index = h * g.Width + w;
+                        best = row[w];
+                        index = h * width + w;
                     }
                 }
             }
@@ -113,8 +149,60 @@ public static class MaxPool2DCpu
     }
 
     /// <summary>
+    /// Eight outputs [ow, ow + 8) of a row whose windows lie wholly inside the input, horizontal stride 1 or 2:
+    /// window positions are visited in row-major order and a candidate replaces the maximum only when strictly
+    /// greater, so the result is bit-identical to <see cref="ScalarOutputs"/> with no data-dependent branches.
+    /// </summary>
+    private static unsafe void InteriorBlock(float* plane, int h0, int ow, in Pool2DGeometry g, float* output, int* argmax)
+    {
+        // Safe: RowGeneral only calls this when rows [h0, h0 + PoolHeight) exist and every load, which reads columns
+        // [col0 + kw, col0 + kw + 8 * sw) with col0 = ow * sw - PadLeft >= 0, ends inside the row (checked there).
+        var width = g.Width;
+        var col0 = ow * g.StrideWidth - g.PadLeft;
+        var stride2 = g.StrideWidth == 2;
+        // With stride 2, shufps leaves the eight outputs in the order 0,1,4,5 | 2,3,6,7 (see Row2x2).
+        var lanes = stride2 ? Vector256.Create(0, 2, 8, 10, 4, 6, 12, 14) : Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var best = Vector256<float>.Zero;
+        var index = Vector256<int>.Zero;
+        for (var kh = 0; kh < g.PoolHeight; kh++)
+        {
+            var rowStart = (h0 + kh) * width + col0;
+            var row = plane + rowStart;
+            for (var kw = 0; kw < g.PoolWidth; kw++)
+            {
+                Vector256<float> candidate;
+                if (stride2)
+                {
+                    candidate = Avx.Shuffle(Vector256.Load(row + kw), Vector256.Load(row + kw + 8), 0x88);
+                }
+                else
+                {
+                    candidate = Vector256.Load(row + kw);
+                }
+                var candidateIndex = Vector256.Create(rowStart + kw) + lanes;
+                if (kh == 0 && kw == 0)
+                {
+                    best = candidate;
+                    index = candidateIndex;
+                    continue;
+                }
+                var greater = Vector256.GreaterThan(candidate, best);
+                best = Vector256.ConditionalSelect(greater, candidate, best);
+                index = Vector256.ConditionalSelect(greater.AsInt32(), candidateIndex, index);
+            }
+        }
+        if (stride2)
+        {
+            best = Avx2.Permute4x64(best.AsDouble(), 0xD8).AsSingle();
+            index = Avx2.Permute4x64(index.AsInt64(), 0xD8).AsInt32();
+        }
+        best.Store(output + ow);
+        index.Store(argmax + ow);
+    }
+
+    /// <summary>
     /// One output row of the unpadded 2x2 stride-2 case. Reads input rows 2*oh and 2*oh+1, columns [0, 2*OW).
-    /// Candidates are compared in row-major order with a strict &gt;, exactly as <see cref="RowGeneral"/> does.
+    /// Candidates are compared in row-major order with a strict &gt;, exactly as <see cref="ScalarOutputs"/> does.
     /// </summary>
     private static unsafe void Row2x2(float* plane, int oh, in Pool2DGeometry g, float* output, int* argmax)
     {
@@ -230,7 +318,7 @@ public static class MaxPool2DCpu
                 }
                 else
                 {
-                    RowGeneral(new ReadOnlySpan<float>(plane, inPlane), oh, g, new Span<float>(output + outRow, g.OutWidth), new Span<int>(argmax + outRow, g.OutWidth));
+                    RowGeneral(plane, oh, g, output + outRow, argmax + outRow);
                 }
             }
         }
