@@ -11,6 +11,9 @@ public static class CpuThreads
     private static readonly object Gate = new();
     private static Worker[] _workers = [];
     private static readonly Countdown Done = new();
+
+    [ThreadStatic]
+    private static bool _inside;
     private static int _count = DefaultCount();
 
     /// <summary>How many threads kernels use (at least 1). Defaults to <c>CONVKIT_THREADS</c> or the processor count.</summary>
@@ -38,8 +41,9 @@ public static class CpuThreads
     {
         ArgumentNullException.ThrowIfNull(work);
         var n = Math.Max(1, Math.Min(_count, maxThreads));
-        if (n == 1)
+        if (n == 1 || _inside)
         {
+            // A kernel called from inside another kernel's work item runs on the calling thread: the pool is busy.
             work.Execute(0, 1);
             return;
         }
@@ -53,6 +57,7 @@ public static class CpuThreads
                 _workers[i].Post(work, i + 1, n, done);
             }
             Exception? error = null;
+            _inside = true;
             try
             {
                 work.Execute(0, n);
@@ -60,6 +65,10 @@ public static class CpuThreads
             catch (Exception e)
             {
                 error = e;
+            }
+            finally
+            {
+                _inside = false;
             }
             done.Wait();
             error ??= done.Error;
@@ -148,6 +157,7 @@ public static class CpuThreads
 
         private void Loop()
         {
+            _inside = true;
             while (true)
             {
                 _start.Wait();
