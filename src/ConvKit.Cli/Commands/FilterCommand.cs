@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ConvKit.Filters;
 using ConvKit.Imaging;
+using ConvKit.Plotting;
 
 namespace ConvKit.Cli.Commands;
 
@@ -12,6 +13,7 @@ namespace ConvKit.Cli.Commands;
 /// convkit filter --kernel sobel-x --border reflect-101 in.png out.png
 /// convkit filter --kernel gaussian --size 5 --sigma 1.2 in.png out.png
 /// convkit filter --kernel laplacian-8 --float in.png out.npy
+/// convkit filter --grid --kernel gaussian:7:2,sobel-x,sobel-magnitude in.png grid.png
 /// convkit filter --list
 /// convkit filter --match conv1-weights.npy
 /// </code>
@@ -20,11 +22,17 @@ internal static class FilterCommand
 {
     private static readonly string[] Borders = ["constant", "replicate", "reflect", "reflect-101", "wrap"];
 
+    /// <summary>The filters a grid shows when <c>--kernel</c> is not given.</summary>
+    internal const string DefaultGrid = "gaussian:7:2,sharpen,emboss,sobel-x,sobel-y,sobel-magnitude,laplacian-8,log:9:1.4";
+
     public static Command Create()
     {
         var input = new Argument<string?>("input") { Description = "Image to filter (PNG, JPEG or BMP; grey or colour).", Arity = ArgumentArity.ZeroOrOne };
         var output = new Argument<string?>("output") { Description = "Where to write: .png or .jpg, or .npy with --float.", Arity = ArgumentArity.ZeroOrOne };
-        var kernel = new Option<string?>("--kernel", "-k") { Description = "Named filter (see --list)." };
+        var kernel = new Option<string?>("--kernel", "-k")
+        {
+            Description = "Named filter (see --list). With --grid, a comma-separated list of NAME[:SIZE[:SIGMA]].",
+        };
         var size = new Option<int?>("--size", "-s") { Description = "Kernel size (odd; 3, 5 or 7 for Sobel)." };
         var sigma = new Option<double?>("--sigma") { Description = "Gaussian sigma in pixels for gaussian and log (> 0)." };
         var border = new Option<string>("--border", "-b")
@@ -57,9 +65,11 @@ internal static class FilterCommand
         var list = new Option<bool>("--list") { Description = "List the named filters and exit." };
         var match = new Option<string?>("--match") { Description = "Compare learned filters, a .npy of shape (K, C, KH, KW), with the named kernels." };
         var perChannel = new Option<bool>("--per-channel") { Description = "With --match: match each input channel separately instead of their average." };
+        var grid = new Option<bool>("--grid") { Description = "Write one PNG with the original and several filters side by side, labelled." };
+        var columns = new Option<int>("--columns") { Description = "Tiles per row with --grid.", DefaultValueFactory = _ => 3 };
 
         var command = new Command("filter", "Filter an image with a classic kernel (blur, sharpen, Sobel, Laplacian, ...), OpenCV-compatible.");
-        foreach (var o in new Option[] { kernel, size, sigma, border, borderValue, operation, extent, stride, asFloat, toByte, range, list, match, perChannel })
+        foreach (var o in new Option[] { kernel, size, sigma, border, borderValue, operation, extent, stride, asFloat, toByte, range, list, match, perChannel, grid, columns })
         {
             command.Options.Add(o);
         }
@@ -79,7 +89,6 @@ internal static class FilterCommand
             }
             var inPath = parse.GetValue(input) ?? throw new UserErrorException("filter: give an input image and an output file, e.g. convkit filter --kernel sobel-x in.png out.png (or --list).");
             var outPath = parse.GetValue(output) ?? throw new UserErrorException("filter: give an output file after the input image.");
-            var name = parse.GetValue(kernel) ?? throw new UserErrorException("filter: choose a filter with --kernel NAME (convkit filter --list shows them).");
             var options = new FilterOptions
             {
                 Border = ParseBorder(parse.GetValue(border)!),
@@ -88,6 +97,17 @@ internal static class FilterCommand
                 Output = ParseChoice<OutputMode>(parse.GetValue(extent)!, "--output-size", "same", "valid", "full"),
                 Stride = CheckStride(parse.GetValue(stride)),
             };
+            if (parse.GetValue(grid))
+            {
+                if (parse.GetValue(size) is not null || parse.GetValue(sigma) is not null)
+                {
+                    throw new UserErrorException("With --grid, give sizes and sigmas in the list: --kernel gaussian:5:1.2,sobel-x:7.");
+                }
+                var filters = ParseGridList(parse.GetValue(kernel) ?? DefaultGrid);
+                Console.WriteLine(Grid(inPath, outPath, filters, options, parse.GetValue(columns)));
+                return 0;
+            }
+            var name = parse.GetValue(kernel) ?? throw new UserErrorException("filter: choose a filter with --kernel NAME (convkit filter --list shows them).");
             var byteRange = ParseRange(parse.GetValue(range)!);
             var filter = KernelCatalog.Create(name, parse.GetValue(size), parse.GetValue(sigma));
             var conversion = parse.GetValue(toByte) is { } t
@@ -130,6 +150,91 @@ internal static class FilterCommand
         ImageFile.Save(outPath, ByteImage.FromPlanes(result, mode, scale));
         var note = mode == ByteConversionMode.Saturate ? ClippingNote(result.Data, byteRange ? 255 : 1) : "";
         return $"wrote {outPath} ({shapes}; {mode.ToString().ToLowerInvariant()} to 8 bits){note}";
+    }
+
+    /// <summary>
+    /// Writes the grid picture: the original, then each filter's output, labelled with its caption. Outputs that
+    /// keep the brightness (kernels summing to 1: blurs, sharpen, emboss) are shown clipped to [0, 1]; signed
+    /// responses are shown with zero as mid-grey and the 99.5th percentile of |response| as black or white, and a
+    /// magnitude with zero as black.
+    /// </summary>
+    internal static string Grid(string inPath, string outPath, IReadOnlyList<NamedFilter> filters, FilterOptions options, int columns)
+    {
+        if (!string.Equals(Path.GetExtension(outPath), ".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserErrorException($"--grid writes a PNG picture; name the output file .png, not '{Path.GetFileName(outPath)}'.");
+        }
+        if (columns < 1)
+        {
+            throw new UserErrorException($"--columns must be at least 1, got {columns}.");
+        }
+        var image = ImageFile.Load(inPath);
+        var tiles = new List<LabelledImage> { new(image.Data, image.Channels, image.Height, image.Width, "original") };
+        foreach (var filter in filters)
+        {
+            var result = filter.Apply(image, options);
+            tiles.Add(new LabelledImage(ForDisplay(result, filter), result.Channels, result.Height, result.Width, filter.Caption));
+        }
+        var title = $"{Path.GetFileName(inPath)}: {options.Operation.ToString().ToLowerInvariant()}, {BorderName(options.Border)} border";
+        LabelledImageGrid.Save(outPath, tiles, columns, title);
+        return $"wrote {outPath} ({tiles.Count} tiles: original, {string.Join(", ", filters.Select(f => f.Caption))})";
+    }
+
+    /// <summary>Parses <c>name[:size[:sigma]]</c> items separated by commas.</summary>
+    internal static IReadOnlyList<NamedFilter> ParseGridList(string text)
+    {
+        var filters = new List<NamedFilter>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = item.Split(':');
+            if (parts.Length > 3)
+            {
+                throw new UserErrorException($"Cannot read '{item}' in --kernel; write NAME, NAME:SIZE or NAME:SIZE:SIGMA.");
+            }
+            int? size = parts.Length > 1 ? ParseNumber(parts[1], item, s => int.Parse(s, CultureInfo.InvariantCulture)) : null;
+            double? sigma = parts.Length > 2 ? ParseNumber(parts[2], item, s => double.Parse(s, CultureInfo.InvariantCulture)) : null;
+            filters.Add(KernelCatalog.Create(parts[0], size, sigma));
+        }
+        if (filters.Count == 0)
+        {
+            throw new UserErrorException("--kernel lists no filters.");
+        }
+        return filters;
+    }
+
+    /// <summary>Maps a filter output to [0, 1] for the grid (see <see cref="Grid"/>).</summary>
+    internal static float[] ForDisplay(ImagePlanes result, NamedFilter filter)
+    {
+        var data = (float[])result.Data.Clone();
+        if (filter.Kernel is { } k && Math.Abs(k.Sum - 1) < 1e-3)
+        {
+            return data;
+        }
+        var magnitude = filter.Name.EndsWith("-magnitude", StringComparison.Ordinal);
+        var sorted = data.Select(MathF.Abs).Order().ToArray();
+        var scale = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.995))];
+        scale = scale > 0 ? scale : 1;
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = magnitude ? data[i] / scale : 0.5f + 0.5f * data[i] / scale;
+        }
+        return data;
+    }
+
+    private static T ParseNumber<T>(string text, string item, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (FormatException)
+        {
+            throw new UserErrorException($"Cannot read '{text}' in '{item}' as a number.");
+        }
+        catch (OverflowException)
+        {
+            throw new UserErrorException($"'{text}' in '{item}' is out of range.");
+        }
     }
 
     /// <summary>The text of <c>--list</c>.</summary>

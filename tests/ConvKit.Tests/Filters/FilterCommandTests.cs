@@ -105,6 +105,50 @@ public sealed class FilterCommandTests : IDisposable
         Assert.Equal(CliApp.UserError, CliApp.Run(["filter", "--match", Out("bad.npy")]));
     }
 
+    [Fact]
+    public void GridWritesOnePictureWithTheOriginalAndEachFilter()
+    {
+        Assert.Equal(0, CliApp.Run(["filter", "--grid", "--kernel", "gaussian:5:1.2,sobel-x,sobel-magnitude:5", "--columns", "2", In("photo-colour.png"), Out("grid.png")]));
+        var picture = ImageFile.LoadBytes(Out("grid.png"));
+        Assert.Equal(3, picture.Channels);
+        Assert.True(picture.Width > 2 * 32 && picture.Height > 2 * 24, $"{picture.Width}x{picture.Height}");
+        Assert.Equal(0, CliApp.Run(["filter", "--grid", In("photo-grey.png"), Out("default-grid.png")]));
+        Assert.True(File.Exists(Out("default-grid.png")));
+    }
+
+    [Fact]
+    public void GridListsAreParsedWithSizesAndSigmas()
+    {
+        var filters = FilterCommand.ParseGridList("gaussian:5:1.2, sobel-x:7 ,sharpen");
+        Assert.Equal(["gaussian 5x5 sigma=1.2", "sobel-x 7x7", "sharpen"], filters.Select(f => f.Caption));
+        Assert.Throws<UserErrorException>(() => FilterCommand.ParseGridList("gaussian:five"));
+        Assert.Throws<UserErrorException>(() => FilterCommand.ParseGridList("gaussian:5:1:2"));
+        Assert.Throws<ConvKitException>(() => FilterCommand.ParseGridList("gaussian:4"));
+    }
+
+    [Fact]
+    public void GridDisplayKeepsBlursAndCentresSignedResponsesOnGrey()
+    {
+        var image = new ConvKit.Filters.ImagePlanes([0.2f, 0.4f, -1f, 1f], 1, 2, 2);
+        Assert.Equal(image.Data, FilterCommand.ForDisplay(image, KernelCatalog.Create("mean")));
+        var signed = FilterCommand.ForDisplay(image, KernelCatalog.Create("sobel-x"));
+        Assert.Equal([0.6f, 0.7f, 0f, 1f], signed);
+        var magnitude = FilterCommand.ForDisplay(new ConvKit.Filters.ImagePlanes([0f, 1f, 2f, 4f], 1, 2, 2), KernelCatalog.Create("sobel-magnitude"));
+        Assert.Equal([0f, 0.25f, 0.5f, 1f], magnitude);
+    }
+
+    [Theory]
+    [InlineData("--kernel", "gaussian:4")]
+    [InlineData("--kernel", "sobel-x:five")]
+    [InlineData("--kernel", "nonsense")]
+    [InlineData("--size", "5")]
+    [InlineData("--columns", "0")]
+    public void BadGridOptionsExitWithTheUserErrorCode(string option, string value)
+    {
+        Assert.Equal(CliApp.UserError, CliApp.Run(["filter", "--grid", option, value, In("photo-grey.png"), Out("g.png")]));
+        Assert.Equal(CliApp.UserError, CliApp.Run(["filter", "--grid", In("photo-grey.png"), Out("g.jpg")]));
+    }
+
     [Theory]
     [InlineData("--kernel", "gaussian", "--size", "4")]
     [InlineData("--kernel", "mean", "--size", "2")]
