@@ -16,9 +16,12 @@ public static class Program
                 return GemmBenchmark.Run(rest);
             case "train":
                 return TrainBenchmark.Run(rest);
+            case "filter":
+                return FilterBench.Run(rest);
             default:
                 Console.WriteLine("usage: ConvKit.Bench <subcommand> [options]");
                 Console.WriteLine("  gemm [--quick] [--steps]   FMA peak, SGEMM GFLOP/s on square and CNN shapes, convolution kernels");
+                Console.WriteLine("  filter                     megapixels/s of 3x3, 7x7 and 5x5 Gaussian filters on a 4000x3000 colour image");
                 Console.WriteLine("  train --model A|B [--epochs N] [--limit N] [--threads N] [--profile] [--dataset fashion-mnist|mnist] [--data DIR]");
                 Console.WriteLine("                             training images/s, test accuracy, inference throughput and latency, peak memory");
                 return command == "help" ? 0 : 2;
