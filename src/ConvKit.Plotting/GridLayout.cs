@@ -10,4 +10,10 @@ internal sealed record GridLayout(
     int TitleHeight,
     int ColorBarHeight,
     int CanvasWidth,
-    int CanvasHeight);
+    int CanvasHeight)
+{
+    /// <summary>The top-left pixel of tile <paramref name="index"/>'s picture box; tiles fill rows left to right.</summary>
+    public (int X, int Y) BoxOrigin(int index) => (
+        GridRenderer.Margin + index % Columns * (BoxWidth + GridRenderer.GapX),
+        GridRenderer.Margin + TitleHeight + index / Columns * (BoxHeight + CaptionHeight + GridRenderer.GapY));
+}

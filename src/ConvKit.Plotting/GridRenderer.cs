@@ -162,10 +162,7 @@ internal static class GridRenderer
 
     private static void DrawTile(SKCanvas canvas, GridTile tile, GridLayout layout, int index)
     {
-        var row = index / layout.Columns;
-        var col = index % layout.Columns;
-        var x0 = Margin + col * (layout.BoxWidth + GapX);
-        var y0 = Margin + layout.TitleHeight + row * (layout.BoxHeight + layout.CaptionHeight + GapY);
+        var (x0, y0) = layout.BoxOrigin(index);
 
         var scale = Math.Min(layout.BoxWidth / (double)tile.Width, layout.BoxHeight / (double)tile.Height);
         var dw = Math.Max(1, (int)Math.Round(tile.Width * scale));

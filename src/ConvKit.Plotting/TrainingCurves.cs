@@ -161,15 +161,16 @@ public static class TrainingCurves
         scatter.MarkerSize = markers ? 6 : 0;
     }
 
-    /// <summary>Whole-number epoch ticks: every epoch up to 12, else epoch 1 and every step-th epoch for a 1-2-5 step giving at most about 12 ticks.</summary>
-    private static ScottPlot.TickGenerators.NumericManual EpochTicks(int epochs)
+    /// <summary>
+    /// Whole-number epoch ticks: every epoch up to 12, else epoch 1 and every step-th epoch for the smallest 1-2-5
+    /// step giving at most 12 steps (step 2 counts odd epochs 1, 3, 5, ...; larger steps 1 then multiples: 1, 5, 10, ...).
+    /// </summary>
+    internal static int[] EpochTickPositions(int epochs)
     {
         var step = 1;
-        int[] factors = [2, 5, 10];
-        var decade = 1;
-        while (epochs / step > 12)
+        for (var decade = 1; epochs / step > 12; decade *= 10)
         {
-            foreach (var f in factors)
+            foreach (var f in (int[])[2, 5, 10])
             {
                 step = f * decade;
                 if (epochs / step <= 12)
@@ -177,17 +178,24 @@ public static class TrainingCurves
                     break;
                 }
             }
-            decade *= 10;
         }
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        ticks.AddMajor(1, "1");
-        // Step 2 counts odd epochs (1, 3, 5, ...); larger steps count 1 then multiples of the step (1, 5, 10, ...).
+        var ticks = new List<int> { 1 };
         for (var e = step == 2 ? 3 : step; e <= epochs; e += step)
         {
             if (e != 1)
             {
-                ticks.AddMajor(e, e.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ticks.Add(e);
             }
+        }
+        return [.. ticks];
+    }
+
+    private static ScottPlot.TickGenerators.NumericManual EpochTicks(int epochs)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var e in EpochTickPositions(epochs))
+        {
+            ticks.AddMajor(e, e.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         return ticks;
     }
