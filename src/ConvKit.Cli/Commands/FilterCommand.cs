@@ -63,13 +63,14 @@ internal static class FilterCommand
             DefaultValueFactory = _ => "unit",
         };
         var list = new Option<bool>("--list") { Description = "List the named filters and exit." };
-        var match = new Option<string?>("--match") { Description = "Compare learned filters, a .npy of shape (K, C, KH, KW), with the named kernels." };
+        var match = new Option<string?>("--match") { Description = "Compare learned filters with the named kernels: a trained model file (its first Conv2D layer, or --layer) or a .npy of shape (K, C, KH, KW)." };
+        var layer = new Option<string?>("--layer") { Description = "With --match on a model file: the convolution layer to compare (default: the first)." };
         var perChannel = new Option<bool>("--per-channel") { Description = "With --match: match each input channel separately instead of their average." };
         var grid = new Option<bool>("--grid") { Description = "Write one PNG with the original and several filters side by side, labelled." };
         var columns = new Option<int>("--columns") { Description = "Tiles per row with --grid.", DefaultValueFactory = _ => 3 };
 
         var command = new Command("filter", "Filter an image with a classic kernel (blur, sharpen, Sobel, Laplacian, ...), OpenCV-compatible.");
-        foreach (var o in new Option[] { kernel, size, sigma, border, borderValue, operation, extent, stride, asFloat, toByte, range, list, match, perChannel, grid, columns })
+        foreach (var o in new Option[] { kernel, size, sigma, border, borderValue, operation, extent, stride, asFloat, toByte, range, list, match, perChannel, layer, grid, columns })
         {
             command.Options.Add(o);
         }
@@ -84,7 +85,7 @@ internal static class FilterCommand
             }
             if (parse.GetValue(match) is { } weights)
             {
-                Console.Write(MatchText(weights, parse.GetValue(perChannel)));
+                Console.Write(MatchText(weights, parse.GetValue(perChannel), parse.GetValue(layer)));
                 return 0;
             }
             var inPath = parse.GetValue(input) ?? throw new UserErrorException("filter: give an input image and an output file, e.g. convkit filter --kernel sobel-x in.png out.png (or --list).");
@@ -251,9 +252,9 @@ internal static class FilterCommand
     }
 
     /// <summary>The table printed by <c>--match</c>: one line per learned filter (or filter and channel).</summary>
-    internal static string MatchText(string path, bool perChannel)
+    internal static string MatchText(string path, bool perChannel, string? layerName = null)
     {
-        var array = NpyFile.Read(path);
+        var array = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? NpyFile.Read(path) : ModelFilters(path, layerName);
         var s = array.Shape;
         var (k, c, kh, kw) = s.Length switch
         {
@@ -272,6 +273,20 @@ internal static class FilterCommand
             text.AppendLine(CultureInfo.InvariantCulture, $"{m.Filter,6}  {channel,7}  {m.KernelName,-26}  {m.Cosine,6:F3}{sign}");
         }
         return text.ToString();
+    }
+
+    /// <summary>The kernel (K, C, KH, KW) of a convolution layer of a saved model, as an array.</summary>
+    private static NpyArray ModelFilters(string path, string? layerName)
+    {
+        var model = ModelSource.Load(path);
+        var convs = model.Layers.OfType<ConvKit.Layers.Convolution.Conv2D>().ToArray();
+        if (convs.Length == 0)
+        {
+            throw new UserErrorException($"Model '{path}' has no Conv2D layer to compare.");
+        }
+        var conv = layerName is null ? convs[0] : convs.FirstOrDefault(l => l.Name == layerName)
+            ?? throw new UserErrorException($"Model '{path}' has no Conv2D layer named '{layerName}'; its convolutions are {string.Join(", ", convs.Select(l => l.Name))}.");
+        return new NpyArray(conv.Kernel.Value.ToArray(), conv.Kernel.Shape.ToArray(), "<f4");
     }
 
     internal static BorderMode ParseBorder(string text) => text.Trim().ToLowerInvariant() switch

@@ -81,6 +81,12 @@ public class CliTests
             Assert.Equal(0, resized.ExitCode);
             Assert.Equal(10, JsonNode.Parse(resized.Out)!["predictions"]![0]!["probabilities"]!.AsArray().Count);
         }
+        var match = CliRunner.Run("filter", "--match", model);
+        Assert.Equal(0, match.ExitCode);
+        Assert.Contains("16 learned 3x3 filters", match.Out);
+        Assert.Equal(16, match.Out.Split('\n').Count(l => l.Contains(" mean ", StringComparison.Ordinal)));
+        UserError(CliRunner.Run("filter", "--match", model, "--layer", "dense"), "no Conv2D layer named 'dense'");
+
         File.WriteAllText(dir.File("not-an-image.png"), "hello");
         UserError(CliRunner.Run("predict", "--model-file", model, "--image", dir.File("not-an-image.png")), "not-an-image.png");
     }
