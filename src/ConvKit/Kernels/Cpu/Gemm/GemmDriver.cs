@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ConvKit.Kernels.Cpu.Gemm;
 
 /// <summary>
@@ -36,6 +37,7 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     /// <summary>Computes rows [i0, i1) and columns [j0, j1) of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(in GemmArgs g, int i0, int i1, int j0, int j1)
     {
         var mr = TKernel.Mr;
@@ -54,6 +56,7 @@ internal static unsafe class GemmDriver<TKernel>
             {
                 var kc = Math.Min(kcStd, g.K - pc);
                 var accumulate = g.Accumulate || pc > 0;
+                var bias = pc == 0 ? g.RowBias : null;
                 PackB(g, pc, kc, jc, nc, packedB);
                 for (var ic = i0; ic < i1; ic += Mc)
                 {
@@ -71,10 +74,12 @@ internal static unsafe class GemmDriver<TKernel>
                             if (rows == mr && cols == nr)
                             {
                                 TKernel.Run(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else if (rows == mr && cols == nr / 2)
                             {
                                 TKernel.RunHalf(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else
                             {
@@ -86,6 +91,7 @@ internal static unsafe class GemmDriver<TKernel>
                                 {
                                     TKernel.Run(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
                                 }
+                                AddRowBias(bias, ic + ir, rows, cols, tile, nr);
                                 MergeTile(tile, nr, rows, cols, cTile, g.Ldc, accumulate);
                             }
                         }
@@ -95,9 +101,24 @@ internal static unsafe class GemmDriver<TKernel>
         }
     }
 
+    /// <summary>c[i, j] += bias[row0 + i] over a tile that is still in L1, when there is a bias.</summary>
+    private static void AddRowBias(float* bias, int row0, int rows, int cols, float* c, nint ldc)
+    {
+        if (bias is null)
+        {
+            return;
+        }
+        for (var i = 0; i < rows; i++)
+        {
+            var line = new Span<float>(c + i * ldc, cols);
+            System.Numerics.Tensors.TensorPrimitives.Add(line, bias[row0 + i], line);
+        }
+    }
+
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     /// <summary>C[i, j] = (accumulate ? C[i, j] : 0) + tile[i, j] for the rows x cols corner of an edge tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
     {
         for (var i = 0; i < rows; i++)
@@ -122,6 +143,7 @@ internal static unsafe class GemmDriver<TKernel>
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into micro-panels of Mr rows: panel r holds element (i, p) at
     /// r*kc*Mr + p*Mr + i, rows past mc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmArgs g, int ic, int mc, int pc, int kc, float* dest)
     {
         var mr = TKernel.Mr;
@@ -155,6 +177,7 @@ internal static unsafe class GemmDriver<TKernel>
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] into micro-panels of Nr columns: panel r holds element (p, j) at
     /// r*kc*Nr + p*Nr + j, columns past nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmArgs g, int pc, int kc, int jc, int nc, float* dest)
     {
         var nr = TKernel.Nr;

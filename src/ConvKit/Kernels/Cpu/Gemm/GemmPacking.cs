@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -58,6 +59,7 @@ internal static unsafe class GemmPacking
     /// dst[p * dstStride + i] = src[i * srcStride + p] for i &lt; rows, p &lt; depth: the general (strided) transpose,
     /// 8 x 8 blocks at a time where AVX allows and rows is a multiple of 8, element by element otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, nint srcStride, int rows, int depth, float* dst, nint dstStride)
     {
         var i0 = 0;
@@ -90,6 +92,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Copies <paramref name="count"/> floats between buffers that do not overlap, a vector at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(float* src, float* dst, int count)
     {
         var i = 0;

@@ -58,43 +58,71 @@ public static class Sgemm
     {
         GemmChecks.Validate(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, beta);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
-        if (m == 0 || n == 0)
-        {
-            return;
-        }
-        if (k == 0)
-        {
-            if (beta == 0f)
-            {
-                for (var i = 0; i < m; i++)
-                {
-                    c.Slice(i * ldc, n).Clear();
-                }
-            }
-            return;
-        }
-
         // Safe: the spans are pinned for the whole computation, the checks above proved every index the driver
         // forms is inside them, and CpuThreads.Run returns only after every worker has finished.
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var args = new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f);
-            var threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(maxThreads, CpuThreads.Count);
-            if (threads <= 1)
+            Run(new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f), maxThreads);
+        }
+    }
+
+    /// <summary>
+    /// C = A * B + rowBias[i] (no transposes, C overwritten), the GEMM of a convolution with its bias folded into
+    /// the tiles while they are in L1 instead of a separate pass over C. Arguments as for <see cref="Multiply"/>.
+    /// </summary>
+    internal static unsafe void MultiplyAddRowBias(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        ReadOnlySpan<float> rowBias, Span<float> c, int ldc, int maxThreads)
+    {
+        GemmChecks.Validate(false, false, m, n, k, a, lda, b, ldb, c, ldc, 0f);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBias.Length, m, nameof(rowBias));
+        if (k == 0)
+        {
+            for (var i = 0; i < m; i++)
             {
-                Compute(args, 0, m, 0, n);
-                return;
+                c.Slice(i * ldc, n).Fill(rowBias[i]);
             }
-            var work = t_work ??= new GemmWork();
-            work.Args = args;
-            try
+            return;
+        }
+        // Safe: as in Multiply.
+        fixed (float* pa = a, pb = b, pc = c, pbias = rowBias)
+        {
+            Run(new GemmArgs(false, false, m, n, k, pa, lda, pb, ldb, pc, ldc, false, pbias), maxThreads);
+        }
+    }
+
+    private static unsafe void Run(in GemmArgs args, int maxThreads)
+    {
+        if (args.M == 0 || args.N == 0)
+        {
+            return;
+        }
+        if (args.K == 0)
+        {
+            if (!args.Accumulate)
             {
-                CpuThreads.Run(work, threads);
+                for (var i = 0; i < args.M; i++)
+                {
+                    new Span<float>(args.C + (nint)i * args.Ldc, args.N).Clear();
+                }
             }
-            finally
-            {
-                work.Args = default;
-            }
+            return;
+        }
+        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(maxThreads, CpuThreads.Count);
+        if (threads <= 1)
+        {
+            Compute(args, 0, args.M, 0, args.N);
+            return;
+        }
+        var work = t_work ??= new GemmWork();
+        work.Args = args;
+        try
+        {
+            CpuThreads.Run(work, threads);
+        }
+        finally
+        {
+            work.Args = default;
         }
     }
 
