@@ -29,6 +29,13 @@ internal static unsafe class GemmDriver<TKernel>
     /// <summary>Columns of B packed at once.</summary>
     internal static int Nc => 2048 / TKernel.Nr * TKernel.Nr;
 
+    /// <summary>
+    /// Up to this many rows, a row-major (untransposed) B is read in place instead of packed: its slivers are
+    /// reused by too few A panels to repay the copy (the GEMMs of a convolution have K/G = 16 to 64 rows).
+    /// Measured: +20-30% on 16x784x9, 32x196x144, 64x576x288; a loss only from about 256 rows with power-of-two strides.
+    /// </summary>
+    internal const int DirectBRows = 128;
+
     /// <summary>The depth of every block but the last (all blocks have equal size up to rounding).</summary>
     internal static int DepthBlock(int k)
     {
@@ -48,6 +55,7 @@ internal static unsafe class GemmDriver<TKernel>
         var packedB = GemmBuffers.PackedB(kcStd * ncMax);
         var packedA = GemmBuffers.PackedA(kcStd * mcMax);
         var tile = stackalloc float[mr * nr];
+        var directB = !g.TransposeB && i1 - i0 <= DirectBRows;
 
         for (var jc = j0; jc < j1; jc += Nc)
         {
@@ -57,7 +65,10 @@ internal static unsafe class GemmDriver<TKernel>
                 var kc = Math.Min(kcStd, g.K - pc);
                 var accumulate = g.Accumulate || pc > 0;
                 var bias = pc == 0 ? g.RowBias : null;
-                PackB(g, pc, kc, jc, nc, packedB);
+                if (!directB)
+                {
+                    PackB(g, pc, kc, jc, nc, packedB);
+                }
                 for (var ic = i0; ic < i1; ic += Mc)
                 {
                     var mc = Math.Min(Mc, i1 - ic);
@@ -66,6 +77,20 @@ internal static unsafe class GemmDriver<TKernel>
                     {
                         var cols = Math.Min(nr, nc - jr);
                         var bPanel = packedB + (nint)jr * kc;
+                        nint ldb = nr;
+                        if (directB)
+                        {
+                            if (cols == nr)
+                            {
+                                bPanel = g.B + (nint)pc * g.Ldb + jc + jr;
+                                ldb = g.Ldb;
+                            }
+                            else
+                            {
+                                PackB(g, pc, kc, jc + jr, cols, packedB);
+                                bPanel = packedB;
+                            }
+                        }
                         for (var ir = 0; ir < mc; ir += mr)
                         {
                             var rows = Math.Min(mr, mc - ir);
@@ -73,23 +98,23 @@ internal static unsafe class GemmDriver<TKernel>
                             var cTile = g.C + (nint)(ic + ir) * g.Ldc + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                TKernel.Run(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                TKernel.Run(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
                                 AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else if (rows == mr && cols == nr / 2)
                             {
-                                TKernel.RunHalf(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                TKernel.RunHalf(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
                                 AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else
                             {
                                 if (cols <= nr / 2)
                                 {
-                                    TKernel.RunHalf(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                    TKernel.RunHalf(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
                                 }
                                 else
                                 {
-                                    TKernel.Run(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                    TKernel.Run(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
                                 }
                                 AddRowBias(bias, ic + ir, rows, cols, tile, nr);
                                 MergeTile(tile, nr, rows, cols, cTile, g.Ldc, accumulate);
@@ -110,8 +135,7 @@ internal static unsafe class GemmDriver<TKernel>
         }
         for (var i = 0; i < rows; i++)
         {
-            var line = new Span<float>(c + i * ldc, cols);
-            System.Numerics.Tensors.TensorPrimitives.Add(line, bias[row0 + i], line);
+            GemmPacking.AddScalar(c + i * ldc, bias[row0 + i], cols);
         }
     }
 
