@@ -29,13 +29,6 @@ internal static unsafe class GemmDriver<TKernel>
     /// <summary>Columns of B packed at once.</summary>
     internal static int Nc => 2048 / TKernel.Nr * TKernel.Nr;
 
-    /// <summary>
-    /// Up to this many rows, a row-major (untransposed) B is read in place instead of packed: its slivers are
-    /// reused by too few A panels to repay the copy (the GEMMs of a convolution have K/G = 16 to 64 rows).
-    /// Measured: +20-30% on 16x784x9, 32x196x144, 64x576x288; a loss only from about 256 rows with power-of-two strides.
-    /// </summary>
-    internal const int DirectBRows = 128;
-
     /// <summary>The depth of every block but the last (all blocks have equal size up to rounding).</summary>
     internal static int DepthBlock(int k)
     {
@@ -55,7 +48,7 @@ internal static unsafe class GemmDriver<TKernel>
         var packedB = GemmBuffers.PackedB(kcStd * ncMax);
         var packedA = GemmBuffers.PackedA(kcStd * mcMax);
         var tile = stackalloc float[mr * nr];
-        var directB = !g.TransposeB && i1 - i0 <= DirectBRows;
+        var directB = !g.TransposeB && i1 - i0 <= Sgemm.DirectBRows;
 
         for (var jc = j0; jc < j1; jc += Nc)
         {
