@@ -72,6 +72,7 @@ public class SgemmTests
     [InlineData(300, 40, 100)]    // split by rows
     [InlineData(97, 97, 700)]     // several depth blocks
     [InlineData(520, 70, 33)]     // more than one row block
+    [InlineData(300, 9, 784)]     // narrow and deep: dot products when B is transposed
     public void ThreadCountDoesNotChangeTheBits(int m, int n, int k)
     {
         Assert.True((long)m * n * k >= Sgemm.ParallelThreshold);
@@ -81,6 +82,21 @@ public class SgemmTests
             var c2 = new GemmCase(ta, tb, m, n, k, beta, padding: 2, seed: 7).RunAndCheck(maxThreads: 2);
             Assert.Equal(c1, c2);
         }
+    }
+
+    [Fact]
+    public void DotProductFormMatchesReference()
+    {
+        var seed = 100;
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (5, 3, 7), (4, 4, 16), (9, 9, 784), (17, 6, 33), (16, 13, 676), (3, 20, 100) })
+        {
+            foreach (var beta in new[] { 0f, 1f })
+            {
+                var gemm = new GemmCase(false, true, m, n, k, beta, padding: 3, seed: seed++);
+                gemm.Check(c => Sgemm.MultiplyUsing(true, false, true, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, beta, 2));
+            }
+        }
+        Assert.Throws<ArgumentException>("dotProducts", () => Sgemm.MultiplyUsing(true, true, true, 1, 1, 1, [1f], 1, [1f], 1, new float[1], 1, 0f, 1));
     }
 
     [Fact]

@@ -437,6 +437,8 @@ public static class Conv2DCpu
             var columns = new Span<float>(_workspace + (nint)threadIndex * _columns, _columns);
 
             var (byFilters, width, chunksPerGroup) = FilterChunks(g, threadCount);
+            // Chosen from the whole product, never from this thread's part of it, so the bits stay the same.
+            var dot = GemmDot.Suits(false, true, crs, plane);
             var (first, last) = CpuThreads.Slice(g.Groups * chunksPerGroup, threadIndex, threadCount);
             for (var unit = first; unit < last; unit++)
             {
@@ -461,7 +463,7 @@ public static class Conv2DCpu
                         Im2Col.PackRows(x, g, group * g.GroupChannels, r0, rows, columns);
                         cols = columns[..(rows * plane)];
                     }
-                    Sgemm.Multiply(false, true, filters, rows, plane, dyg, plane, cols, plane, dWg, crs, 1f, 1);
+                    Sgemm.MultiplyUsing(dot, false, true, filters, rows, plane, dyg, plane, cols, plane, dWg, crs, 1f, 1);
                 }
             }
 

@@ -7,7 +7,7 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 internal readonly unsafe struct GemmArgs
 {
     public GemmArgs(bool transposeA, bool transposeB, int m, int n, int k, float* a, int lda, float* b, int ldb,
-        float* c, int ldc, bool accumulate, float* rowBias = null)
+        float* c, int ldc, bool accumulate, float* rowBias = null, bool dotProducts = false)
     {
         TransposeA = transposeA;
         TransposeB = transposeB;
@@ -22,6 +22,7 @@ internal readonly unsafe struct GemmArgs
         Ldc = ldc;
         Accumulate = accumulate;
         RowBias = rowBias;
+        DotProducts = dotProducts;
     }
 
     public bool TransposeA { get; }
@@ -50,4 +51,7 @@ internal readonly unsafe struct GemmArgs
 
     /// <summary>Null, or M values added to the rows of C: C = op(A) * op(B) + (Accumulate ? C : 0) + RowBias[i].</summary>
     public float* RowBias { get; }
+
+    /// <summary>Compute with <see cref="GemmDot"/> instead of the packed microkernels (no transposeA, transposeB, no RowBias).</summary>
+    public bool DotProducts { get; }
 }

@@ -63,13 +63,28 @@ public static class Sgemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
         float beta = 0f, int maxThreads = int.MaxValue)
     {
+        MultiplyUsing(GemmDot.Suits(transposeA, transposeB, n, k), transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, beta, maxThreads);
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> with the algorithm chosen by the caller: <paramref name="dotProducts"/> selects <see cref="GemmDot"/> (only for
+    /// transposeB without transposeA). A caller that computes one product in several calls over parts of C must
+    /// choose once for the whole product, since the two algorithms round differently.
+    /// </summary>
+    internal static unsafe void MultiplyUsing(bool dotProducts, bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, float beta, int maxThreads)
+    {
         GemmChecks.Validate(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, beta);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (dotProducts && (transposeA || !transposeB))
+        {
+            throw new ArgumentException("The dot-product form needs transposeB without transposeA.", nameof(dotProducts));
+        }
         // Safe: the spans are pinned for the whole computation, the checks above proved every index the driver
         // forms is inside them, and CpuThreads.Run returns only after every worker has finished.
         fixed (float* pa = a, pb = b, pc = c)
         {
-            Run(new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f), maxThreads);
+            Run(new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f, dotProducts: dotProducts), maxThreads);
         }
     }
 
@@ -136,6 +151,11 @@ public static class Sgemm
     /// <summary>Rows [i0, i1) and columns [j0, j1) of C on the calling thread with this machine's kernel.</summary>
     private static void Compute(in GemmArgs args, int i0, int i1, int j0, int j1)
     {
+        if (args.DotProducts)
+        {
+            GemmDot.Compute(args, i0, i1, j0, j1);
+            return;
+        }
         switch (Kernel)
         {
             case GemmKernel.Avx512:
