@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace ConvKit.Kernels.Cpu.Gemm;
 
 /// <summary>
@@ -12,8 +13,10 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 ///       for jr in Nc, step Nr         B sliver   (Kc x Nr)  stays in L1
 ///         for ir in Mc, step Mr       microkernel: Mr x Nr tile of C in registers
 /// </code>
-/// Partial tiles at the right and bottom edges are computed by the same microkernel on zero-padded panels into
-/// a scratch tile and then copied, so every element of C gets the same bits wherever it lies.
+/// Partial tiles at the right and bottom edges are computed by the same microkernel (or its half-width twin,
+/// which has the same per-element arithmetic) on zero-padded panels into a scratch tile and then copied, so every
+/// element of C gets the same bits wherever it lies. When C has few rows, a row-major B is read in place rather
+/// than packed (see <see cref="Sgemm.DirectBRows"/>); a row bias, if any, is added to each tile while it is in L1.
 /// The depth is cut into equal blocks that depend only on K, which keeps results independent of how rows and
 /// columns are shared between threads.
 /// </summary>

@@ -6,6 +6,7 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// Single-precision matrix multiplication, C = op(A) * op(B) + beta * C, row-major: a packed, cache-blocked
 /// GEMM around a register-blocked microkernel chosen once for this machine (AVX-512, AVX2 + FMA, or portable
 /// <see cref="System.Runtime.Intrinsics.Vector128{T}"/>), multi-threaded over the rows or columns of C.
+/// Narrow, deep products A * B^T (n &lt;= 12, k &gt;= 64) are computed as dot products instead, see <see cref="GemmDot"/>.
 /// </summary>
 /// <remarks>
 /// Results do not depend on the number of threads: the depth K is never split between threads, and each
