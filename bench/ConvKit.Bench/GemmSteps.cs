@@ -18,7 +18,7 @@ public static class GemmSteps
         var flops = 2.0 * n * n * n;
         Console.WriteLine();
         Console.WriteLine($"Walk-through, C = A * B with n = {n}");
-        Console.WriteLine($"{"step",-58} {"ms",10} {"GFLOP/s",9} {"% peak",7}");
+        Console.WriteLine($"{"step",-58}{GemmBenchmark.Header}");
 
         Step("1 naive i-j-p loop, scalar", () => NaiveIjp(a, b, c, n));
         Step("2 i-p-j loop, Vector512 row update (axpy)", () => AxpyIpj(a, b, c, n));
@@ -28,13 +28,13 @@ public static class GemmSteps
         Step("6 Sgemm.Multiply, 1 thread", () => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, 1));
         if (threads > 1)
         {
-            var seconds = GemmTiming.MedianSeconds(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, threads));
+            var seconds = GemmTiming.Measure(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, threads));
             GemmBenchmark.Print($"{$"7 Sgemm.Multiply, {threads} threads",-58}", flops, seconds, peakN);
         }
 
         void Step(string name, Action action)
         {
-            var seconds = GemmTiming.MedianSeconds(action, repeats: 5, warmupSeconds: 0.3);
+            var seconds = GemmTiming.Measure(action, repeats: 5, warmupSeconds: 0.3);
             GemmBenchmark.Print($"{name,-58}", flops, seconds, peak1);
         }
 

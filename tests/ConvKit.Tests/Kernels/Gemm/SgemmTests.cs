@@ -72,6 +72,7 @@ public class SgemmTests
     [InlineData(300, 40, 100)]    // split by rows
     [InlineData(97, 97, 700)]     // several depth blocks
     [InlineData(520, 70, 33)]     // more than one row block
+    [InlineData(300, 9, 784)]     // narrow and deep: dot products when B is transposed
     public void ThreadCountDoesNotChangeTheBits(int m, int n, int k)
     {
         Assert.True((long)m * n * k >= Sgemm.ParallelThreshold);
@@ -84,11 +85,62 @@ public class SgemmTests
     }
 
     [Fact]
+    public void DotProductFormMatchesReference()
+    {
+        var seed = 100;
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (5, 3, 7), (4, 4, 16), (9, 9, 784), (17, 6, 33), (16, 13, 676), (3, 20, 100) })
+        {
+            foreach (var beta in new[] { 0f, 1f })
+            {
+                var gemm = new GemmCase(false, true, m, n, k, beta, padding: 3, seed: seed++);
+                gemm.Check(c => Sgemm.MultiplyUsing(true, false, true, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, c, gemm.Ldc, beta, 2));
+            }
+        }
+        Assert.Throws<ArgumentException>("dotProducts", () => Sgemm.MultiplyUsing(true, true, true, 1, 1, 1, [1f], 1, [1f], 1, new float[1], 1, 0f, 1));
+    }
+
+    [Fact]
     public void WideMatricesCrossTheColumnBlock()
     {
         // n beyond one column block of packed B, with a ragged last tile.
         new GemmCase(false, false, 9, 2100, 20, 1f, padding: 3, seed: 3).RunAndCheck(maxThreads: 1);
         new GemmCase(true, true, 9, 2100, 20, 0f, padding: 3, seed: 4).RunAndCheck(maxThreads: 2);
+    }
+
+    [Theory]
+    [InlineData(16, 784, 9)]
+    [InlineData(17, 45, 300)]
+    [InlineData(9, 33, 1)]
+    [InlineData(70, 300, 40)]
+    [InlineData(3, 5, 0)]
+    public void RowBiasIsAddedOnceToEveryRow(int m, int n, int k)
+    {
+        var bias = GemmCase.RandomArray(m, 99);
+        var results = new List<float[]>();
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var gemm = new GemmCase(false, false, m, n, k, 0f, padding: 3, seed: 5);
+            // The reference sees C pre-filled with the bias and beta = 1; the fast path ignores C's NaNs.
+            for (var i = 0; i < m; i++)
+            {
+                gemm.C.AsSpan(i * gemm.Ldc, n).Fill(bias[i]);
+            }
+            var expected = (float[])gemm.C.Clone();
+            SgemmReference.Multiply(false, false, m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, expected, gemm.Ldc, 1f);
+            var actual = (float[])gemm.C.Clone();
+            for (var i = 0; i < m; i++)
+            {
+                actual.AsSpan(i * gemm.Ldc, n).Fill(float.NaN);
+            }
+            Sgemm.MultiplyAddRowBias(m, n, k, gemm.A, gemm.Lda, gemm.B, gemm.Ldb, bias, actual, gemm.Ldc, threads);
+            for (var idx = 0; idx < actual.Length; idx++)
+            {
+                var tolerance = 1e-5 * Math.Sqrt(Math.Max(k, 1)) * (1 + Math.Abs(expected[idx]) + 2 * Math.Sqrt(k));
+                Assert.True(Math.Abs(actual[idx] - expected[idx]) <= tolerance, $"element {idx}: {actual[idx]} vs {expected[idx]}");
+            }
+            results.Add(actual);
+        }
+        Assert.Equal(results[0], results[1]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ConvKit.Kernels.Cpu.Convolution;
 
@@ -20,45 +21,74 @@ public static class Col2Im
     }
 
     /// <summary>Accumulates the first rowCount rows (counted from channel <paramref name="channelStart"/>). Arguments are not checked.</summary>
-    internal static void AccumulateRows(ReadOnlySpan<float> columns, in Conv2DGeometry g, int channelStart, int rowCount, Span<float> image)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void AccumulateRows(ReadOnlySpan<float> columns, in Conv2DGeometry g, int channelStart, int rowCount, Span<float> image)
     {
         var taps = g.KernelHeight * g.KernelWidth;
         var outWidth = g.OutWidth;
         var plane = g.OutPlane;
-        for (var r = 0; r < rowCount; r++)
+        var strideW = g.StrideWidth;
+        // Safe: callers check that columns holds rowCount * OutPlane floats and image the (C, H, W) image, and
+        // ValidRange keeps every index inside its line and its image row.
+        fixed (float* src = columns, dst = image)
         {
-            var c = channelStart + r / taps;
-            var kh = r % taps / g.KernelWidth;
-            var kw = r % taps % g.KernelWidth;
-            var channel = image.Slice(c * g.InPlane, g.InPlane);
-            var src = columns.Slice(r * plane, plane);
-            var (ohLo, ohHi) = Im2Col.ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
-            var (owLo, owHi) = Im2Col.ValidRange(outWidth, g.Width, g.StrideWidth, g.PadLeft, kw * g.DilationWidth);
-            if (owLo >= owHi)
+            for (var r = 0; r < rowCount; r++)
             {
-                continue;
-            }
-            var iw0 = owLo * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
-            var count = owHi - owLo;
-            for (var oh = ohLo; oh < ohHi; oh++)
-            {
-                var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-                var dst = channel.Slice(ih * g.Width, g.Width);
-                var line = src.Slice(oh * outWidth + owLo, count);
-                if (g.StrideWidth == 1)
+                var c = channelStart + r / taps;
+                var kh = r % taps / g.KernelWidth;
+                var kw = r % taps % g.KernelWidth;
+                var channel = dst + (nint)c * g.InPlane;
+                var (ohLo, ohHi) = Im2Col.ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
+                var (owLo, owHi) = Im2Col.ValidRange(outWidth, g.Width, strideW, g.PadLeft, kw * g.DilationWidth);
+                var iw0 = owLo * strideW - g.PadLeft + kw * g.DilationWidth;
+                var count = owHi - owLo;
+                for (var oh = ohLo; count > 0 && oh < ohHi; oh++)
                 {
-                    var d = dst.Slice(iw0, count);
-                    TensorPrimitives.Add(d, line, d);
-                }
-                else
-                {
-                    var stride = g.StrideWidth;
-                    for (int i = 0, iw = iw0; i < line.Length; i++, iw += stride)
+                    var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+                    var d = channel + (nint)ih * g.Width + iw0;
+                    var line = src + (nint)r * plane + (nint)oh * outWidth + owLo;
+                    if (strideW == 1)
                     {
-                        dst[iw] += line[i];
+                        AddInPlace(line, d, count);
+                    }
+                    else
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            d[(nint)i * strideW] += line[i];
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>dst[i] += src[i] for i &lt; count, a vector at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddInPlace(float* src, float* dst, int count)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= count; i += 16)
+            {
+                (Vector512.Load(dst + i) + Vector512.Load(src + i)).Store(dst + i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= count; i += 8)
+            {
+                (Vector256.Load(dst + i) + Vector256.Load(src + i)).Store(dst + i);
+            }
+        }
+        for (; i + 4 <= count; i += 4)
+        {
+            (Vector128.Load(dst + i) + Vector128.Load(src + i)).Store(dst + i);
+        }
+        for (; i < count; i++)
+        {
+            dst[i] += src[i];
         }
     }
 }

@@ -18,9 +18,9 @@ namespace ConvKit.Kernels.Cpu.Convolution;
 /// <remarks>
 /// Forward and BackwardData share the batch between threads, each thread with its own columns in the workspace;
 /// with fewer images than threads the images run one after another with multi-threaded GEMMs instead.
-/// BackwardFilter shares the columns of dWeight (and the filters of dBias) between threads, so every element of
-/// dWeight is accumulated over the batch in image order by exactly one thread: the bits do not depend on the
-/// thread count and no partial copies of dWeight are needed. None of the calls allocates; a call uses as many
+/// BackwardFilter shares dWeight itself between threads (by taps or by filters, and dBias by filters), so every
+/// element of dWeight is accumulated over the batch in image order by exactly one thread: the bits do not depend
+/// on the thread count and no partial copies of dWeight are needed. None of the calls allocates; a call uses as many
 /// threads as <see cref="CpuThreads.Count"/>, <c>maxThreads</c>, the work and the workspace allow.
 /// </remarks>
 public static class Conv2DCpu
@@ -264,16 +264,15 @@ public static class Conv2DCpu
                 Im2Col.PackRows(x, g, group * g.GroupChannels, 0, crs, columns);
                 cols = columns[..(crs * plane)];
             }
-            var beta = 0f;
-            if (!bias.IsEmpty)
+            var wg = weight.Slice(group * kg * crs, kg * crs);
+            if (bias.IsEmpty)
             {
-                for (var k = 0; k < kg; k++)
-                {
-                    yg.Slice(k * plane, plane).Fill(bias[group * kg + k]);
-                }
-                beta = 1f;
+                Sgemm.Multiply(false, false, kg, plane, crs, wg, crs, cols, plane, yg, plane, 0f, gemmThreads);
             }
-            Sgemm.Multiply(false, false, kg, plane, crs, weight.Slice(group * kg * crs, kg * crs), crs, cols, plane, yg, plane, beta, gemmThreads);
+            else
+            {
+                Sgemm.MultiplyAddRowBias(kg, plane, crs, wg, crs, cols, plane, bias.Slice(group * kg, kg), yg, plane, gemmThreads);
+            }
         }
     }
 
@@ -305,15 +304,23 @@ public static class Conv2DCpu
     }
 
     /// <summary>
-    /// The slices of dWeight's columns that BackwardFilter hands out: each group's CRS columns are cut into
-    /// <c>ChunksPerGroup</c> chunks of <c>Width</c> columns (the last may be narrower).
+    /// How BackwardFilter shares dWeight (K/G x CRS per group) between threads. Each thread needs the whole of the
+    /// operand it does not split, so the split goes along the larger side: by columns (taps) when CRS &gt;= K/G, each
+    /// thread then unfolding only its own taps, otherwise by filters, each thread unfolding every tap but reading
+    /// only its filters' gradients. Each group is cut into <c>ChunksPerGroup</c> chunks of <c>Width</c> columns or
+    /// filters (the last may be narrower). The split only decides who computes an element, never how.
     /// </summary>
-    private static (int Width, int ChunksPerGroup) FilterChunks(in Conv2DGeometry g, int threads)
+    private static (bool ByFilters, int Width, int ChunksPerGroup) FilterChunks(in Conv2DGeometry g, int threads)
     {
-        var crs = g.ColumnRows;
-        var chunks = g.Groups >= threads ? 1 : Math.Min(crs, (threads + g.Groups - 1) / g.Groups);
-        var width = (crs + chunks - 1) / chunks;
-        return (width, (crs + width - 1) / width);
+        var byFilters = g.GroupFilters > g.ColumnRows;
+        var length = byFilters ? g.GroupFilters : g.ColumnRows;
+        var chunks = g.Groups >= threads ? 1 : Math.Min(length, (threads + g.Groups - 1) / g.Groups);
+        var width = (length + chunks - 1) / chunks;
+        if (byFilters && width > 8)
+        {
+            width = (width + 7) / 8 * 8; // whole row tiles of the GEMM
+        }
+        return (byFilters, width, (length + width - 1) / width);
     }
 
     private sealed unsafe class ForwardWork : IWorkItem
@@ -429,18 +436,23 @@ public static class Conv2DCpu
             var dWeight = new Span<float>(_dWeight, g.WeightSize);
             var columns = new Span<float>(_workspace + (nint)threadIndex * _columns, _columns);
 
-            var (width, chunksPerGroup) = FilterChunks(g, threadCount);
+            var (byFilters, width, chunksPerGroup) = FilterChunks(g, threadCount);
+            // Chosen from the whole product, never from this thread's part of it, so the bits stay the same.
+            var dot = GemmDot.Suits(false, true, crs, plane);
             var (first, last) = CpuThreads.Slice(g.Groups * chunksPerGroup, threadIndex, threadCount);
             for (var unit = first; unit < last; unit++)
             {
                 var group = unit / chunksPerGroup;
-                var r0 = unit % chunksPerGroup * width;
-                var rows = Math.Min(width, crs - r0);
-                var dWg = dWeight[(group * kg * crs + r0)..];
+                var start = unit % chunksPerGroup * width;
+                // Columns [r0, r0 + rows) of filters [k0, k0 + filters) of this group.
+                var (k0, filters, r0, rows) = byFilters
+                    ? (start, Math.Min(width, kg - start), 0, crs)
+                    : (0, kg, start, Math.Min(width, crs - start));
+                var dWg = dWeight[((group * kg + k0) * crs + r0)..];
                 for (var n = 0; n < _batch; n++)
                 {
                     var x = input.Slice(n * g.InputSize, g.InputSize);
-                    var dyg = dOutput.Slice(n * g.OutputSize + group * kg * plane, kg * plane);
+                    var dyg = dOutput.Slice(n * g.OutputSize + (group * kg + k0) * plane, filters * plane);
                     ReadOnlySpan<float> cols;
                     if (g.IsPointwise)
                     {
@@ -451,7 +463,7 @@ public static class Conv2DCpu
                         Im2Col.PackRows(x, g, group * g.GroupChannels, r0, rows, columns);
                         cols = columns[..(rows * plane)];
                     }
-                    Sgemm.Multiply(false, true, kg, rows, plane, dyg, plane, cols, plane, dWg, crs, 1f, 1);
+                    Sgemm.MultiplyUsing(dot, false, true, filters, rows, plane, dyg, plane, cols, plane, dWg, crs, 1f, 1);
                 }
             }
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using ConvKit.Kernels.Cpu.Gemm;
+
 namespace ConvKit.Kernels.Cpu.Convolution;
 
 /// <summary>
@@ -43,48 +46,59 @@ public static class Im2Col
     /// Packs matrix rows [rowStart, rowStart + rowCount) (counted from channel <paramref name="channelStart"/>) into
     /// the first rowCount * OutPlane floats of <paramref name="columns"/>. Arguments are not checked.
     /// </summary>
-    internal static void PackRows(ReadOnlySpan<float> image, in Conv2DGeometry g, int channelStart, int rowStart, int rowCount, Span<float> columns)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void PackRows(ReadOnlySpan<float> image, in Conv2DGeometry g, int channelStart, int rowStart, int rowCount, Span<float> columns)
     {
         var taps = g.KernelHeight * g.KernelWidth;
         var outWidth = g.OutWidth;
         var plane = g.OutPlane;
-        for (var row = 0; row < rowCount; row++)
+        var strideW = g.StrideWidth;
+        // Safe: callers check that image holds the (C, H, W) image and columns rowCount * OutPlane floats, and
+        // ValidRange keeps every input index inside its row and every output index inside its line.
+        fixed (float* src = image, dst = columns)
         {
-            var r = rowStart + row;
-            var c = channelStart + r / taps;
-            var kh = r % taps / g.KernelWidth;
-            var kw = r % taps % g.KernelWidth;
-            var channel = image.Slice(c * g.InPlane, g.InPlane);
-            var dst = columns.Slice(row * plane, plane);
-            var (ohLo, ohHi) = ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
-            var (owLo, owHi) = ValidRange(outWidth, g.Width, g.StrideWidth, g.PadLeft, kw * g.DilationWidth);
-            dst[..(ohLo * outWidth)].Clear();
-            dst[(ohHi * outWidth)..].Clear();
-            if (owLo >= owHi)
+            for (var row = 0; row < rowCount; row++)
             {
-                dst[(ohLo * outWidth)..(ohHi * outWidth)].Clear();
-                continue;
-            }
-            var iw0 = owLo * g.StrideWidth - g.PadLeft + kw * g.DilationWidth;
-            var count = owHi - owLo;
-            for (var oh = ohLo; oh < ohHi; oh++)
-            {
-                var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
-                var src = channel.Slice(ih * g.Width, g.Width);
-                var line = dst.Slice(oh * outWidth, outWidth);
-                line[..owLo].Clear();
-                line[owHi..].Clear();
-                if (g.StrideWidth == 1)
+                var r = rowStart + row;
+                var c = channelStart + r / taps;
+                var kh = r % taps / g.KernelWidth;
+                var kw = r % taps % g.KernelWidth;
+                var channel = src + (nint)c * g.InPlane;
+                var d = dst + (nint)row * plane;
+                var (ohLo, ohHi) = ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
+                var (owLo, owHi) = ValidRange(outWidth, g.Width, strideW, g.PadLeft, kw * g.DilationWidth);
+                if (owLo >= owHi)
                 {
-                    src.Slice(iw0, count).CopyTo(line[owLo..]);
+                    ohHi = ohLo;
                 }
-                else
+                new Span<float>(d, ohLo * outWidth).Clear();
+                new Span<float>(d + ohHi * outWidth, (g.OutHeight - ohHi) * outWidth).Clear();
+                var iw0 = owLo * strideW - g.PadLeft + kw * g.DilationWidth;
+                var count = owHi - owLo;
+                for (var oh = ohLo; oh < ohHi; oh++)
                 {
-                    var stride = g.StrideWidth;
-                    var o = line.Slice(owLo, count);
-                    for (int i = 0, iw = iw0; i < o.Length; i++, iw += stride)
+                    var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;
+                    var s = channel + (nint)ih * g.Width + iw0;
+                    var line = d + (nint)oh * outWidth;
+                    for (var ow = 0; ow < owLo; ow++)
                     {
-                        o[i] = src[iw];
+                        line[ow] = 0f;
+                    }
+                    for (var ow = owHi; ow < outWidth; ow++)
+                    {
+                        line[ow] = 0f;
+                    }
+                    if (strideW == 1)
+                    {
+                        GemmPacking.Copy(s, line + owLo, count);
+                    }
+                    else
+                    {
+                        var o = line + owLo;
+                        for (var i = 0; i < count; i++)
+                        {
+                            o[i] = s[(nint)i * strideW];
+                        }
                     }
                 }
             }

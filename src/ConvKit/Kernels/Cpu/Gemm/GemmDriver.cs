@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ConvKit.Kernels.Cpu.Gemm;
 
 /// <summary>
@@ -11,8 +13,10 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 ///       for jr in Nc, step Nr         B sliver   (Kc x Nr)  stays in L1
 ///         for ir in Mc, step Mr       microkernel: Mr x Nr tile of C in registers
 /// </code>
-/// Partial tiles at the right and bottom edges are computed by the same microkernel on zero-padded panels into
-/// a scratch tile and then copied, so every element of C gets the same bits wherever it lies.
+/// Partial tiles at the right and bottom edges are computed by the same microkernel (or its half-width twin,
+/// which has the same per-element arithmetic) on zero-padded panels into a scratch tile and then copied, so every
+/// element of C gets the same bits wherever it lies. When C has few rows, a row-major B is read in place rather
+/// than packed (see <see cref="Sgemm.DirectBRows"/>); a row bias, if any, is added to each tile while it is in L1.
 /// The depth is cut into equal blocks that depend only on K, which keeps results independent of how rows and
 /// columns are shared between threads.
 /// </summary>
@@ -36,6 +40,7 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     /// <summary>Computes rows [i0, i1) and columns [j0, j1) of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(in GemmArgs g, int i0, int i1, int j0, int j1)
     {
         var mr = TKernel.Mr;
@@ -46,6 +51,7 @@ internal static unsafe class GemmDriver<TKernel>
         var packedB = GemmBuffers.PackedB(kcStd * ncMax);
         var packedA = GemmBuffers.PackedA(kcStd * mcMax);
         var tile = stackalloc float[mr * nr];
+        var directB = !g.TransposeB && i1 - i0 <= Sgemm.DirectBRows;
 
         for (var jc = j0; jc < j1; jc += Nc)
         {
@@ -54,7 +60,11 @@ internal static unsafe class GemmDriver<TKernel>
             {
                 var kc = Math.Min(kcStd, g.K - pc);
                 var accumulate = g.Accumulate || pc > 0;
-                PackB(g, pc, kc, jc, nc, packedB);
+                var bias = pc == 0 ? g.RowBias : null;
+                if (!directB)
+                {
+                    PackB(g, pc, kc, jc, nc, packedB);
+                }
                 for (var ic = i0; ic < i1; ic += Mc)
                 {
                     var mc = Math.Min(Mc, i1 - ic);
@@ -63,6 +73,20 @@ internal static unsafe class GemmDriver<TKernel>
                     {
                         var cols = Math.Min(nr, nc - jr);
                         var bPanel = packedB + (nint)jr * kc;
+                        nint ldb = nr;
+                        if (directB)
+                        {
+                            if (cols == nr)
+                            {
+                                bPanel = g.B + (nint)pc * g.Ldb + jc + jr;
+                                ldb = g.Ldb;
+                            }
+                            else
+                            {
+                                PackB(g, pc, kc, jc + jr, cols, packedB);
+                                bPanel = packedB;
+                            }
+                        }
                         for (var ir = 0; ir < mc; ir += mr)
                         {
                             var rows = Math.Min(mr, mc - ir);
@@ -70,22 +94,25 @@ internal static unsafe class GemmDriver<TKernel>
                             var cTile = g.C + (nint)(ic + ir) * g.Ldc + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                TKernel.Run(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                TKernel.Run(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
+                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else if (rows == mr && cols == nr / 2)
                             {
-                                TKernel.RunHalf(kc, aPanel, bPanel, nr, cTile, g.Ldc, accumulate);
+                                TKernel.RunHalf(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
+                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
                             }
                             else
                             {
                                 if (cols <= nr / 2)
                                 {
-                                    TKernel.RunHalf(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                    TKernel.RunHalf(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
                                 }
                                 else
                                 {
-                                    TKernel.Run(kc, aPanel, bPanel, nr, tile, nr, accumulate: false);
+                                    TKernel.Run(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
                                 }
+                                AddRowBias(bias, ic + ir, rows, cols, tile, nr);
                                 MergeTile(tile, nr, rows, cols, cTile, g.Ldc, accumulate);
                             }
                         }
@@ -95,9 +122,23 @@ internal static unsafe class GemmDriver<TKernel>
         }
     }
 
+    /// <summary>c[i, j] += bias[row0 + i] over a tile that is still in L1, when there is a bias.</summary>
+    private static void AddRowBias(float* bias, int row0, int rows, int cols, float* c, nint ldc)
+    {
+        if (bias is null)
+        {
+            return;
+        }
+        for (var i = 0; i < rows; i++)
+        {
+            GemmPacking.AddScalar(c + i * ldc, bias[row0 + i], cols);
+        }
+    }
+
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     /// <summary>C[i, j] = (accumulate ? C[i, j] : 0) + tile[i, j] for the rows x cols corner of an edge tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int nr, int rows, int cols, float* c, nint ldc, bool accumulate)
     {
         for (var i = 0; i < rows; i++)
@@ -122,6 +163,7 @@ internal static unsafe class GemmDriver<TKernel>
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into micro-panels of Mr rows: panel r holds element (i, p) at
     /// r*kc*Mr + p*Mr + i, rows past mc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmArgs g, int ic, int mc, int pc, int kc, float* dest)
     {
         var mr = TKernel.Mr;
@@ -155,6 +197,7 @@ internal static unsafe class GemmDriver<TKernel>
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] into micro-panels of Nr columns: panel r holds element (p, j) at
     /// r*kc*Nr + p*Nr + j, columns past nc are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmArgs g, int pc, int kc, int jc, int nc, float* dest)
     {
         var nr = TKernel.Nr;

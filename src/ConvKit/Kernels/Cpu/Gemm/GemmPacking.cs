@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -58,6 +59,7 @@ internal static unsafe class GemmPacking
     /// dst[p * dstStride + i] = src[i * srcStride + p] for i &lt; rows, p &lt; depth: the general (strided) transpose,
     /// 8 x 8 blocks at a time where AVX allows and rows is a multiple of 8, element by element otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* src, nint srcStride, int rows, int depth, float* dst, nint dstStride)
     {
         var i0 = 0;
@@ -90,6 +92,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Copies <paramref name="count"/> floats between buffers that do not overlap, a vector at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(float* src, float* dst, int count)
     {
         var i = 0;
@@ -114,6 +117,32 @@ internal static unsafe class GemmPacking
         for (; i < count; i++)
         {
             dst[i] = src[i];
+        }
+    }
+
+    /// <summary>x[i] += value for i &lt; count, a vector at a time.</summary>
+    public static void AddScalar(float* x, float value, int count)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var v = Vector512.Create(value);
+            for (; i + 16 <= count; i += 16)
+            {
+                (Vector512.Load(x + i) + v).Store(x + i);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.Create(value);
+            for (; i + 8 <= count; i += 8)
+            {
+                (Vector256.Load(x + i) + v).Store(x + i);
+            }
+        }
+        for (; i < count; i++)
+        {
+            x[i] += value;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -17,6 +18,7 @@ internal readonly struct MicroKernel6x16Avx2 : IGemmMicroKernel
 
     // Safe because the driver guarantees: a holds kc*Mr floats, b holds kc rows of Nr floats ldb apart,
     // and c addresses Mr rows of Nr writable floats ldc apart.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
     {
         var c00 = Vector256<float>.Zero;
@@ -86,6 +88,7 @@ internal readonly struct MicroKernel6x16Avx2 : IGemmMicroKernel
     }
 
     // Safe as Run; only the first Nr/2 floats of each row of b and c are touched.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
     {
         var c00 = Vector256<float>.Zero;
