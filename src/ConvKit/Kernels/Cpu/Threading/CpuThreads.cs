@@ -108,6 +108,10 @@ public static class CpuThreads
         private readonly ManualResetEventSlim _event = new(false, 200);
         private int _remaining;
 
+        // Create the kernel event now: ManualResetEventSlim makes it lazily on the first blocking wait, which
+        // would be an allocation in the middle of training on a busy machine.
+        public Countdown() => _ = _event.WaitHandle;
+
         public Exception? Error { get; private set; }
 
         public void Reset(int count)
@@ -142,6 +146,7 @@ public static class CpuThreads
 
         public Worker(int id)
         {
+            _ = _start.WaitHandle;
             var t = new Thread(Loop) { IsBackground = true, Name = $"ConvKit worker {id}" };
             t.Start();
         }
