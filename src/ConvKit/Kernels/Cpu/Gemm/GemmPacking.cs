@@ -167,31 +167,4 @@ internal static unsafe class GemmPacking
     /// <summary>A mask selecting the first <paramref name="count"/> (at most 16) lanes.</summary>
     private static Vector512<float> TailMask(int count) =>
         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
-
-    /// <summary>x[i] += value for i &lt; count, a vector at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScalar(float* x, float value, int count)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var v = Vector512.Create(value);
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.Load(x + i) + v).Store(x + i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var v = Vector256.Create(value);
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.Load(x + i) + v).Store(x + i);
-            }
-        }
-        for (; i < count; i++)
-        {
-            x[i] += value;
-        }
-    }
 }
