@@ -19,7 +19,7 @@ public static class GemmBenchmark
         Console.WriteLine($"SGEMM kernel {Sgemm.KernelName}, {threads} threads, Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}");
         var peak1 = GemmPeak.Measure(1);
         var peakN = threads > 1 ? GemmPeak.Measure(threads) : peak1;
-        Console.WriteLine($"FMA peak (independent {GemmPeak.Lanes}-wide FMA chains): {peak1:F1} GFLOP/s on 1 thread, {peakN:F1} GFLOP/s on {threads}");
+        Console.WriteLine($"FMA peak ({GemmPeak.Chains} independent {GemmPeak.Lanes}-wide FMA chains): {peak1:F1} GFLOP/s on 1 thread, {peakN:F1} GFLOP/s on {threads}");
         double Peak(int t) => t == 1 ? peak1 : peakN;
 
         if (args.Contains("--steps"))

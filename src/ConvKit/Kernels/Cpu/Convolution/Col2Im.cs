@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using ConvKit.Kernels.Cpu.Gemm;
 
 namespace ConvKit.Kernels.Cpu.Convolution;
 
@@ -49,7 +49,7 @@ public static class Col2Im
                     var line = src + (nint)r * plane + (nint)oh * outWidth + owLo;
                     if (strideW == 1)
                     {
-                        AddInPlace(line, d, count);
+                        GemmPacking.Add(line, d, count);
                     }
                     else
                     {
@@ -60,35 +60,6 @@ public static class Col2Im
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>dst[i] += src[i] for i &lt; count, a vector at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AddInPlace(float* src, float* dst, int count)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= count; i += 16)
-            {
-                (Vector512.Load(dst + i) + Vector512.Load(src + i)).Store(dst + i);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 8 <= count; i += 8)
-            {
-                (Vector256.Load(dst + i) + Vector256.Load(src + i)).Store(dst + i);
-            }
-        }
-        for (; i + 4 <= count; i += 4)
-        {
-            (Vector128.Load(dst + i) + Vector128.Load(src + i)).Store(dst + i);
-        }
-        for (; i < count; i++)
-        {
-            dst[i] += src[i];
         }
     }
 }

@@ -75,6 +75,29 @@ public static class Im2Col
                 new Span<float>(d + ohHi * outWidth, (g.OutHeight - ohHi) * outWidth).Clear();
                 var iw0 = owLo * strideW - g.PadLeft + kw * g.DilationWidth;
                 var count = owHi - owLo;
+                if (strideW == 1 && outWidth == g.Width && g.StrideHeight == 1 && ohLo < ohHi)
+                {
+                    // Output lines and input rows have the same length and step, so the lines ohLo..ohHi of this
+                    // tap are one contiguous run of the input: copy it at once (every index read lies between
+                    // the first and the last valid tap position), then zero the padded ends of each line.
+                    var ih0 = ohLo - g.PadTop + kh * g.DilationHeight;
+                    var first = (nint)ohLo * outWidth + owLo;
+                    var last = (nint)(ohHi - 1) * outWidth + owHi;
+                    GemmPacking.Copy(channel + (nint)ih0 * g.Width + iw0, d + first, (int)(last - first));
+                    for (var oh = ohLo; oh < ohHi; oh++)
+                    {
+                        var line = d + (nint)oh * outWidth;
+                        for (var ow = 0; ow < owLo; ow++)
+                        {
+                            line[ow] = 0f;
+                        }
+                        for (var ow = owHi; ow < outWidth; ow++)
+                        {
+                            line[ow] = 0f;
+                        }
+                    }
+                    continue;
+                }
                 for (var oh = ohLo; oh < ohHi; oh++)
                 {
                     var ih = oh * g.StrideHeight - g.PadTop + kh * g.DilationHeight;

@@ -53,24 +53,63 @@ internal static unsafe class GemmDot
                     }
                     continue;
                 }
-                for (var ii = 0; ii < Math.Min(4, i1 - i); ii++)
+                var rows = Math.Min(4, i1 - i);
+                var cols = Math.Min(4, j1 - j);
+                if (rows == 4)
                 {
-                    for (var jj = 0; jj < Math.Min(4, j1 - j); jj++)
+                    // Right edge: one column at a time, four rows (four independent chains) per pass.
+                    for (var jj = 0; jj < cols; jj++)
                     {
-                        var ai = a + ii * lda;
-                        var bj = b + jj * ldb;
-                        var cij = c + ii * ldc + jj;
                         if (Vector512.IsHardwareAccelerated)
                         {
-                            ElementVector512(ai, bj, g.K, cij, g.Accumulate);
+                            Block4x1Vector512(a, lda, b + jj * ldb, ldb, g.K, c + jj, ldc, g.Accumulate);
                         }
                         else if (Vector256.IsHardwareAccelerated)
                         {
-                            ElementVector256(ai, bj, g.K, cij, g.Accumulate);
+                            Block4x1Vector256(a, lda, b + jj * ldb, ldb, g.K, c + jj, ldc, g.Accumulate);
                         }
                         else
                         {
-                            ElementVector128(ai, bj, g.K, cij, g.Accumulate);
+                            Block4x1Vector128(a, lda, b + jj * ldb, ldb, g.K, c + jj, ldc, g.Accumulate);
+                        }
+                    }
+                    continue;
+                }
+                for (var ii = 0; ii < rows; ii++)
+                {
+                    var ai = a + ii * lda;
+                    var ci = c + ii * ldc;
+                    if (cols == 4)
+                    {
+                        // Bottom edge: one row at a time, four columns per pass.
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Block1x4Vector512(ai, lda, b, ldb, g.K, ci, ldc, g.Accumulate);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Block1x4Vector256(ai, lda, b, ldb, g.K, ci, ldc, g.Accumulate);
+                        }
+                        else
+                        {
+                            Block1x4Vector128(ai, lda, b, ldb, g.K, ci, ldc, g.Accumulate);
+                        }
+                        continue;
+                    }
+                    for (var jj = 0; jj < cols; jj++)
+                    {
+                        var bj = b + jj * ldb;
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            ElementVector512(ai, bj, g.K, ci + jj, g.Accumulate);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            ElementVector256(ai, bj, g.K, ci + jj, g.Accumulate);
+                        }
+                        else
+                        {
+                            ElementVector128(ai, bj, g.K, ci + jj, g.Accumulate);
                         }
                     }
                 }
@@ -319,5 +358,161 @@ internal static unsafe class GemmDot
             s = Vector128.MultiplyAddEstimate(Vector128.Load(a + p), Vector128.Load(b + p), s);
         }
         Finish(Vector128.Sum(s), a, b, p, k, c, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x1Vector512(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector512<float>.Zero;
+        var s10 = Vector512<float>.Zero;
+        var s20 = Vector512<float>.Zero;
+        var s30 = Vector512<float>.Zero;
+        var p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            var a0 = Vector512.Load(a + 0 * lda + p);
+            var a1 = Vector512.Load(a + 1 * lda + p);
+            var a2 = Vector512.Load(a + 2 * lda + p);
+            var a3 = Vector512.Load(a + 3 * lda + p);
+            var b0 = Vector512.Load(b + 0 * ldb + p);
+            s00 = Vector512.FusedMultiplyAdd(a0, b0, s00);
+            s10 = Vector512.FusedMultiplyAdd(a1, b0, s10);
+            s20 = Vector512.FusedMultiplyAdd(a2, b0, s20);
+            s30 = Vector512.FusedMultiplyAdd(a3, b0, s30);
+        }
+        Finish(Vector512.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector512.Sum(s10), a + 1 * lda, b + 0 * ldb, p, k, c + 1 * ldc + 0, accumulate);
+        Finish(Vector512.Sum(s20), a + 2 * lda, b + 0 * ldb, p, k, c + 2 * ldc + 0, accumulate);
+        Finish(Vector512.Sum(s30), a + 3 * lda, b + 0 * ldb, p, k, c + 3 * ldc + 0, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block1x4Vector512(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector512<float>.Zero;
+        var s01 = Vector512<float>.Zero;
+        var s02 = Vector512<float>.Zero;
+        var s03 = Vector512<float>.Zero;
+        var p = 0;
+        for (; p + 16 <= k; p += 16)
+        {
+            var a0 = Vector512.Load(a + 0 * lda + p);
+            var b0 = Vector512.Load(b + 0 * ldb + p);
+            s00 = Vector512.FusedMultiplyAdd(a0, b0, s00);
+            var b1 = Vector512.Load(b + 1 * ldb + p);
+            s01 = Vector512.FusedMultiplyAdd(a0, b1, s01);
+            var b2 = Vector512.Load(b + 2 * ldb + p);
+            s02 = Vector512.FusedMultiplyAdd(a0, b2, s02);
+            var b3 = Vector512.Load(b + 3 * ldb + p);
+            s03 = Vector512.FusedMultiplyAdd(a0, b3, s03);
+        }
+        Finish(Vector512.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector512.Sum(s01), a + 0 * lda, b + 1 * ldb, p, k, c + 0 * ldc + 1, accumulate);
+        Finish(Vector512.Sum(s02), a + 0 * lda, b + 2 * ldb, p, k, c + 0 * ldc + 2, accumulate);
+        Finish(Vector512.Sum(s03), a + 0 * lda, b + 3 * ldb, p, k, c + 0 * ldc + 3, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x1Vector256(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector256<float>.Zero;
+        var s10 = Vector256<float>.Zero;
+        var s20 = Vector256<float>.Zero;
+        var s30 = Vector256<float>.Zero;
+        var p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            var a0 = Vector256.Load(a + 0 * lda + p);
+            var a1 = Vector256.Load(a + 1 * lda + p);
+            var a2 = Vector256.Load(a + 2 * lda + p);
+            var a3 = Vector256.Load(a + 3 * lda + p);
+            var b0 = Vector256.Load(b + 0 * ldb + p);
+            s00 = Vector256.MultiplyAddEstimate(a0, b0, s00);
+            s10 = Vector256.MultiplyAddEstimate(a1, b0, s10);
+            s20 = Vector256.MultiplyAddEstimate(a2, b0, s20);
+            s30 = Vector256.MultiplyAddEstimate(a3, b0, s30);
+        }
+        Finish(Vector256.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector256.Sum(s10), a + 1 * lda, b + 0 * ldb, p, k, c + 1 * ldc + 0, accumulate);
+        Finish(Vector256.Sum(s20), a + 2 * lda, b + 0 * ldb, p, k, c + 2 * ldc + 0, accumulate);
+        Finish(Vector256.Sum(s30), a + 3 * lda, b + 0 * ldb, p, k, c + 3 * ldc + 0, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block1x4Vector256(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector256<float>.Zero;
+        var s01 = Vector256<float>.Zero;
+        var s02 = Vector256<float>.Zero;
+        var s03 = Vector256<float>.Zero;
+        var p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            var a0 = Vector256.Load(a + 0 * lda + p);
+            var b0 = Vector256.Load(b + 0 * ldb + p);
+            s00 = Vector256.MultiplyAddEstimate(a0, b0, s00);
+            var b1 = Vector256.Load(b + 1 * ldb + p);
+            s01 = Vector256.MultiplyAddEstimate(a0, b1, s01);
+            var b2 = Vector256.Load(b + 2 * ldb + p);
+            s02 = Vector256.MultiplyAddEstimate(a0, b2, s02);
+            var b3 = Vector256.Load(b + 3 * ldb + p);
+            s03 = Vector256.MultiplyAddEstimate(a0, b3, s03);
+        }
+        Finish(Vector256.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector256.Sum(s01), a + 0 * lda, b + 1 * ldb, p, k, c + 0 * ldc + 1, accumulate);
+        Finish(Vector256.Sum(s02), a + 0 * lda, b + 2 * ldb, p, k, c + 0 * ldc + 2, accumulate);
+        Finish(Vector256.Sum(s03), a + 0 * lda, b + 3 * ldb, p, k, c + 0 * ldc + 3, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x1Vector128(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector128<float>.Zero;
+        var s10 = Vector128<float>.Zero;
+        var s20 = Vector128<float>.Zero;
+        var s30 = Vector128<float>.Zero;
+        var p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            var a0 = Vector128.Load(a + 0 * lda + p);
+            var a1 = Vector128.Load(a + 1 * lda + p);
+            var a2 = Vector128.Load(a + 2 * lda + p);
+            var a3 = Vector128.Load(a + 3 * lda + p);
+            var b0 = Vector128.Load(b + 0 * ldb + p);
+            s00 = Vector128.MultiplyAddEstimate(a0, b0, s00);
+            s10 = Vector128.MultiplyAddEstimate(a1, b0, s10);
+            s20 = Vector128.MultiplyAddEstimate(a2, b0, s20);
+            s30 = Vector128.MultiplyAddEstimate(a3, b0, s30);
+        }
+        Finish(Vector128.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector128.Sum(s10), a + 1 * lda, b + 0 * ldb, p, k, c + 1 * ldc + 0, accumulate);
+        Finish(Vector128.Sum(s20), a + 2 * lda, b + 0 * ldb, p, k, c + 2 * ldc + 0, accumulate);
+        Finish(Vector128.Sum(s30), a + 3 * lda, b + 0 * ldb, p, k, c + 3 * ldc + 0, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block1x4Vector128(float* a, nint lda, float* b, nint ldb, int k, float* c, nint ldc, bool accumulate)
+    {
+        var s00 = Vector128<float>.Zero;
+        var s01 = Vector128<float>.Zero;
+        var s02 = Vector128<float>.Zero;
+        var s03 = Vector128<float>.Zero;
+        var p = 0;
+        for (; p + 4 <= k; p += 4)
+        {
+            var a0 = Vector128.Load(a + 0 * lda + p);
+            var b0 = Vector128.Load(b + 0 * ldb + p);
+            s00 = Vector128.MultiplyAddEstimate(a0, b0, s00);
+            var b1 = Vector128.Load(b + 1 * ldb + p);
+            s01 = Vector128.MultiplyAddEstimate(a0, b1, s01);
+            var b2 = Vector128.Load(b + 2 * ldb + p);
+            s02 = Vector128.MultiplyAddEstimate(a0, b2, s02);
+            var b3 = Vector128.Load(b + 3 * ldb + p);
+            s03 = Vector128.MultiplyAddEstimate(a0, b3, s03);
+        }
+        Finish(Vector128.Sum(s00), a + 0 * lda, b + 0 * ldb, p, k, c + 0 * ldc + 0, accumulate);
+        Finish(Vector128.Sum(s01), a + 0 * lda, b + 1 * ldb, p, k, c + 0 * ldc + 1, accumulate);
+        Finish(Vector128.Sum(s02), a + 0 * lda, b + 2 * ldb, p, k, c + 0 * ldc + 2, accumulate);
+        Finish(Vector128.Sum(s03), a + 0 * lda, b + 3 * ldb, p, k, c + 0 * ldc + 3, accumulate);
     }
 }

@@ -16,7 +16,7 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// Partial tiles at the right and bottom edges are computed by the same microkernel (or its half-width twin,
 /// which has the same per-element arithmetic) on zero-padded panels into a scratch tile and then copied, so every
 /// element of C gets the same bits wherever it lies. When C has few rows, a row-major B is read in place rather
-/// than packed (see <see cref="Sgemm.DirectBRows"/>); a row bias, if any, is added to each tile while it is in L1.
+/// than packed (see <see cref="Sgemm.DirectBRows"/>); a row bias, if any, is the starting value of the accumulators.
 /// The depth is cut into equal blocks that depend only on K, which keeps results independent of how rows and
 /// columns are shared between threads.
 /// </summary>
@@ -51,6 +51,7 @@ internal static unsafe class GemmDriver<TKernel>
         var packedB = GemmBuffers.PackedB(kcStd * ncMax);
         var packedA = GemmBuffers.PackedA(kcStd * mcMax);
         var tile = stackalloc float[mr * nr];
+        var biasTile = stackalloc float[mr];
         var directB = !g.TransposeB && i1 - i0 <= Sgemm.DirectBRows;
 
         for (var jc = j0; jc < j1; jc += Nc)
@@ -92,27 +93,25 @@ internal static unsafe class GemmDriver<TKernel>
                             var rows = Math.Min(mr, mc - ir);
                             var aPanel = packedA + (nint)ir * kc;
                             var cTile = g.C + (nint)(ic + ir) * g.Ldc + jc + jr;
+                            var tileBias = bias is null ? null : PaddedBias(bias, ic + ir, rows, biasTile);
                             if (rows == mr && cols == nr)
                             {
-                                TKernel.Run(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
-                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
+                                TKernel.Run(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate, tileBias);
                             }
                             else if (rows == mr && cols == nr / 2)
                             {
-                                TKernel.RunHalf(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate);
-                                AddRowBias(bias, ic + ir, rows, cols, cTile, g.Ldc);
+                                TKernel.RunHalf(kc, aPanel, bPanel, ldb, cTile, g.Ldc, accumulate, tileBias);
                             }
                             else
                             {
                                 if (cols <= nr / 2)
                                 {
-                                    TKernel.RunHalf(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
+                                    TKernel.RunHalf(kc, aPanel, bPanel, ldb, tile, nr, false, tileBias);
                                 }
                                 else
                                 {
-                                    TKernel.Run(kc, aPanel, bPanel, ldb, tile, nr, accumulate: false);
+                                    TKernel.Run(kc, aPanel, bPanel, ldb, tile, nr, false, tileBias);
                                 }
-                                AddRowBias(bias, ic + ir, rows, cols, tile, nr);
                                 MergeTile(tile, nr, rows, cols, cTile, g.Ldc, accumulate);
                             }
                         }
@@ -122,17 +121,21 @@ internal static unsafe class GemmDriver<TKernel>
         }
     }
 
-    /// <summary>c[i, j] += bias[row0 + i] over a tile that is still in L1, when there is a bias.</summary>
-    private static void AddRowBias(float* bias, int row0, int rows, int cols, float* c, nint ldc)
+    /// <summary>
+    /// The Mr bias values of the tile starting at row <paramref name="row0"/>: a pointer into the bias itself, or,
+    /// for a bottom edge tile, a copy padded with zeros so that the kernel never reads past the bias.
+    /// </summary>
+    private static float* PaddedBias(float* bias, int row0, int rows, float* scratch)
     {
-        if (bias is null)
+        if (rows == TKernel.Mr)
         {
-            return;
+            return bias + row0;
         }
-        for (var i = 0; i < rows; i++)
+        for (var i = 0; i < TKernel.Mr; i++)
         {
-            GemmPacking.AddScalar(c + i * ldc, bias[row0 + i], cols);
+            scratch[i] = i < rows ? bias[row0 + i] : 0f;
         }
+        return scratch;
     }
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;

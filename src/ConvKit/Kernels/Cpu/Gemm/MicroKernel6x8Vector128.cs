@@ -16,9 +16,9 @@ internal readonly struct MicroKernel6x8Vector128 : IGemmMicroKernel
     public static bool IsSupported => true;
 
     // Safe because the driver guarantees: a holds kc*Mr floats, b holds kc rows of Nr floats ldb apart,
-    // and c addresses Mr rows of Nr writable floats ldc apart.
+    // c addresses Mr rows of Nr writable floats ldc apart, and rowBias is null or holds Mr floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* rowBias)
     {
         var c00 = Vector128<float>.Zero;
         var c01 = Vector128<float>.Zero;
@@ -32,6 +32,21 @@ internal readonly struct MicroKernel6x8Vector128 : IGemmMicroKernel
         var c41 = Vector128<float>.Zero;
         var c50 = Vector128<float>.Zero;
         var c51 = Vector128<float>.Zero;
+        if (rowBias is not null)
+        {
+            c00 = Vector128.Create(rowBias[0]);
+            c01 = Vector128.Create(rowBias[0]);
+            c10 = Vector128.Create(rowBias[1]);
+            c11 = Vector128.Create(rowBias[1]);
+            c20 = Vector128.Create(rowBias[2]);
+            c21 = Vector128.Create(rowBias[2]);
+            c30 = Vector128.Create(rowBias[3]);
+            c31 = Vector128.Create(rowBias[3]);
+            c40 = Vector128.Create(rowBias[4]);
+            c41 = Vector128.Create(rowBias[4]);
+            c50 = Vector128.Create(rowBias[5]);
+            c51 = Vector128.Create(rowBias[5]);
+        }
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector128.Load(b + 0);
@@ -88,7 +103,7 @@ internal readonly struct MicroKernel6x8Vector128 : IGemmMicroKernel
 
     // Safe as Run; only the first Nr/2 floats of each row of b and c are touched.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* rowBias)
     {
         var c00 = Vector128<float>.Zero;
         var c10 = Vector128<float>.Zero;
@@ -96,6 +111,15 @@ internal readonly struct MicroKernel6x8Vector128 : IGemmMicroKernel
         var c30 = Vector128<float>.Zero;
         var c40 = Vector128<float>.Zero;
         var c50 = Vector128<float>.Zero;
+        if (rowBias is not null)
+        {
+            c00 = Vector128.Create(rowBias[0]);
+            c10 = Vector128.Create(rowBias[1]);
+            c20 = Vector128.Create(rowBias[2]);
+            c30 = Vector128.Create(rowBias[3]);
+            c40 = Vector128.Create(rowBias[4]);
+            c50 = Vector128.Create(rowBias[5]);
+        }
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector128.Load(b + 0);

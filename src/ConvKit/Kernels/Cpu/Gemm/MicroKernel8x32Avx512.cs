@@ -17,9 +17,9 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     // Safe because the driver guarantees: a holds kc*Mr floats, b holds kc rows of Nr floats ldb apart,
-    // and c addresses Mr rows of Nr writable floats ldc apart.
+    // c addresses Mr rows of Nr writable floats ldc apart, and rowBias is null or holds Mr floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* rowBias)
     {
         var c00 = Vector512<float>.Zero;
         var c01 = Vector512<float>.Zero;
@@ -37,6 +37,25 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
         var c61 = Vector512<float>.Zero;
         var c70 = Vector512<float>.Zero;
         var c71 = Vector512<float>.Zero;
+        if (rowBias is not null)
+        {
+            c00 = Vector512.Create(rowBias[0]);
+            c01 = Vector512.Create(rowBias[0]);
+            c10 = Vector512.Create(rowBias[1]);
+            c11 = Vector512.Create(rowBias[1]);
+            c20 = Vector512.Create(rowBias[2]);
+            c21 = Vector512.Create(rowBias[2]);
+            c30 = Vector512.Create(rowBias[3]);
+            c31 = Vector512.Create(rowBias[3]);
+            c40 = Vector512.Create(rowBias[4]);
+            c41 = Vector512.Create(rowBias[4]);
+            c50 = Vector512.Create(rowBias[5]);
+            c51 = Vector512.Create(rowBias[5]);
+            c60 = Vector512.Create(rowBias[6]);
+            c61 = Vector512.Create(rowBias[6]);
+            c70 = Vector512.Create(rowBias[7]);
+            c71 = Vector512.Create(rowBias[7]);
+        }
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0);
@@ -107,7 +126,7 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
 
     // Safe as Run; only the first Nr/2 floats of each row of b and c are touched.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    public static unsafe void RunHalf(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* rowBias)
     {
         var c00 = Vector512<float>.Zero;
         var c10 = Vector512<float>.Zero;
@@ -117,6 +136,17 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
         var c50 = Vector512<float>.Zero;
         var c60 = Vector512<float>.Zero;
         var c70 = Vector512<float>.Zero;
+        if (rowBias is not null)
+        {
+            c00 = Vector512.Create(rowBias[0]);
+            c10 = Vector512.Create(rowBias[1]);
+            c20 = Vector512.Create(rowBias[2]);
+            c30 = Vector512.Create(rowBias[3]);
+            c40 = Vector512.Create(rowBias[4]);
+            c50 = Vector512.Create(rowBias[5]);
+            c60 = Vector512.Create(rowBias[6]);
+            c70 = Vector512.Create(rowBias[7]);
+        }
         for (var p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0);

@@ -90,8 +90,8 @@ public static class Sgemm
     }
 
     /// <summary>
-    /// C = A * B + rowBias[i] (no transposes, C overwritten), the GEMM of a convolution with its bias folded into
-    /// the tiles while they are in L1 instead of a separate pass over C. Arguments as for <see cref="Multiply"/>.
+    /// C = A * B + rowBias[i] (no transposes, C overwritten), the GEMM of a convolution with its bias as the starting
+    /// value of the accumulators instead of a separate pass over C. Arguments as for <see cref="Multiply"/>.
     /// </summary>
     internal static unsafe void MultiplyAddRowBias(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         ReadOnlySpan<float> rowBias, Span<float> c, int ldc, int maxThreads)
