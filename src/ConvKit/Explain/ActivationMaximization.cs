@@ -8,7 +8,8 @@ namespace ConvKit.Explain;
 /// maximises a target with the weights frozen, found by gradient ascent on x,
 /// <para>x ← clip(x + η · ∇J(x) / rms(∇J(x))),  J(x) = t(x) − λ₁·mean|x| − λ₂·mean(x²) − λ_TV·TV(x)</para>
 /// where t is a class score before softmax (softmax swapped for linear, as keras-vis does), a filter's mean or
-/// summed activation, or a dense unit. For a class this is the "class visualisation": what the network thinks
+/// summed response, or a dense unit, each taken before its layer's own activation function so that a unit that is
+/// off at the start (a ReLU at zero) still gets a gradient. For a class this is the "class visualisation": what the network thinks
 /// the class looks like. See <see cref="MaximizationOptions"/> for the regularisers.
 /// </summary>
 /// <example><code>
@@ -81,7 +82,8 @@ public static class ActivationMaximization
             }
             var probe = TargetProbe.Create(model, idx.Select(i => targets[i]).ToArray());
             var values = new double[idx.Length];
-            probe.Values(model.Forward(batch), values);
+            model.Forward(batch);
+            probe.Values(values);
             for (var g = 0; g < idx.Length; g++)
             {
                 result[idx[g]] = values[g];
@@ -125,7 +127,8 @@ public static class ActivationMaximization
         var shifts = new (int Dy, int Dx)[g];
 
         input.CopyFrom(x);
-        probe.Values(model.Forward(input), values);
+        model.Forward(input);
+        probe.Values(values);
         for (var k = 0; k < g; k++)
         {
             initial[indices[k]] = values[k];
@@ -139,7 +142,8 @@ public static class ActivationMaximization
                 shifts[k] = o.Jitter > 0 ? (rngs[k].NextInclusive(-o.Jitter, o.Jitter), rngs[k].NextInclusive(-o.Jitter, o.Jitter)) : (0, 0);
                 ImageOps.Roll(x.AsSpan(k * p, p), c, h, w, shifts[k].Dy, shifts[k].Dx, inp.Slice(k * p, p));
             }
-            probe.Values(model.Forward(input), values);
+            model.Forward(input);
+            probe.Values(values);
             probe.Backward();
             var dx = model.GetInputGradient().AsSpan();
             for (var k = 0; k < g; k++)
@@ -166,7 +170,8 @@ public static class ActivationMaximization
         }
 
         input.CopyFrom(x);
-        probe.Values(model.Forward(input), values);
+        model.Forward(input);
+        probe.Values(values);
         for (var k = 0; k < g; k++)
         {
             final[indices[k]] = values[k];

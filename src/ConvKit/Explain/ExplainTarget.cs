@@ -4,7 +4,8 @@ namespace ConvKit.Explain;
 
 /// <summary>
 /// A scalar function of the network's activations to maximise or explain: an output class (on its pre-softmax
-/// score), a filter of a convolution layer (its mean or summed activation), or a neuron of a dense layer.
+/// score), a filter of a convolution layer (its mean or summed response), or a neuron of a dense layer. All are
+/// measured before their layer's own activation function (the logit, the net input), like the class score.
 /// </summary>
 /// <example><code>
 /// ExplainTarget.Class(7);                       // logit z_7

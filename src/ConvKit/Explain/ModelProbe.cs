@@ -1,8 +1,6 @@
 using ConvKit.Backends;
 using ConvKit.Layers;
-using ConvKit.Layers.Activations;
 using ConvKit.Layers.Convolution;
-using ConvKit.Layers.Core;
 using ConvKit.Models;
 using ConvKit.Tensors;
 
@@ -169,48 +167,10 @@ internal static class ModelProbe
 
     /// <summary>
     /// The class scores before the output layer's activation (logits for a softmax output) of the last forward
-    /// pass, written into <paramref name="scores"/> (N, classes): the output itself when the output layer is
-    /// linear; its input when it is an activation layer; x·W + b recomputed when it is a dense layer.
+    /// pass, written into <paramref name="scores"/> (N, classes).
     /// </summary>
-    public static void ClassScores(Model model, Tensor output, Span<float> scores)
-    {
-        var n = output.Shape[0];
-        var k = output.Shape[1];
-        var node = model.Nodes[model.OutputNodeIndex];
-        var layer = node.Layer;
-        if (layer.FusedActivation == ActivationKind.Linear)
-        {
-            output.AsSpan().CopyTo(scores);
-            return;
-        }
-        switch (layer)
-        {
-            case Activation when node.Inbound.Count == 1:
-                model.GetActivation(node.Inbound[0].Layer.Name).AsSpan().CopyTo(scores);
-                return;
-            case Dense dense when node.Inbound.Count == 1:
-                var x = model.GetActivation(node.Inbound[0].Layer.Name).AsSpan();
-                var w = dense.Kernel.Value.AsSpan();
-                var b = dense.Bias is { } bias ? bias.Value.AsSpan() : [];
-                var inputs = x.Length / n;
-                for (var i = 0; i < n; i++)
-                {
-                    var row = x.Slice(i * inputs, inputs);
-                    for (var j = 0; j < k; j++)
-                    {
-                        double z = b.IsEmpty ? 0 : b[j];
-                        for (var f = 0; f < inputs; f++)
-                        {
-                            z += row[f] * w[f * k + j];
-                        }
-                        scores[i * k + j] = (float)z;
-                    }
-                }
-                return;
-            default:
-                throw new ConvKitException($"Cannot read class scores before the {ActivationFunctions.ToName(layer.FusedActivation)} activation of output layer '{layer.Name}' ({layer.TypeName}); end the model with a Dense or an Activation layer.");
-        }
-    }
+    public static void ClassScores(Model model, Span<float> scores) =>
+        new PreActivation(model, model.Nodes[model.OutputNodeIndex]).Read().AsSpan().CopyTo(scores);
 
     /// <summary>
     /// Class probabilities of the last forward pass into <paramref name="probabilities"/> (N, classes): the output

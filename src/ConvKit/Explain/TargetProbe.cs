@@ -14,21 +14,22 @@ internal sealed class TargetProbe
     private readonly ExplainTarget[] _targets;
     private readonly string? _layer;
     private readonly Tensor _seed;
-    private readonly float[] _scores;
+    private readonly PreActivation _score;
 
-    private TargetProbe(Model model, ExplainTarget[] targets, string? layer, Tensor seed, float[] scores)
+    private TargetProbe(Model model, ExplainTarget[] targets, string? layer, Tensor seed, PreActivation score)
     {
         _model = model;
         _targets = targets;
         _layer = layer;
         _seed = seed;
-        _scores = scores;
+        _score = score;
     }
 
     /// <summary>Checks every target against the model (layer exists, right kind of output, index in range).</summary>
     public static void Check(Model model, ExplainTarget target, string method)
     {
         ArgumentNullException.ThrowIfNull(target);
+        _ = new PreActivation(model, target.LayerName is null ? model.Nodes[model.OutputNodeIndex] : ModelProbe.Node(model, target.LayerName));
         switch (target.Kind)
         {
             case ExplainTargetKind.Class:
@@ -66,7 +67,8 @@ internal sealed class TargetProbe
     public static TargetProbe Create(Model model, ExplainTarget[] targets)
     {
         var layer = GroupKey(targets[0]);
-        var perSample = layer is null ? model.OutputShapes[0] : ModelProbe.Node(model, layer).OutputShape;
+        var node = layer is null ? model.Nodes[model.OutputNodeIndex] : ModelProbe.Node(model, layer);
+        var perSample = node.OutputShape;
         var seed = Tensor.Zeros(perSample.WithBatch(targets.Length));
         var s = seed.AsSpan();
         var size = perSample.Size;
@@ -84,27 +86,17 @@ internal sealed class TargetProbe
                 s[i * size + t.Index] = 1f;
             }
         }
-        var scores = layer is null ? new float[targets.Length * perSample[0]] : [];
-        return new TargetProbe(model, targets, layer, seed, scores);
+        return new TargetProbe(model, targets, layer, seed, new PreActivation(model, node));
     }
 
     /// <summary>
-    /// The target values of the last forward pass (whose output was <paramref name="output"/>) into
-    /// <paramref name="values"/>: each sample's seed dotted with its activations, which is the class score, the
-    /// unit, or the filter's mean or sum.
+    /// The target values of the last forward pass into <paramref name="values"/>: each sample's seed dotted with
+    /// its layer's output before the layer's own activation, which is the class score, the unit's net input, or
+    /// the filter's mean or sum.
     /// </summary>
-    public void Values(Tensor output, Span<double> values)
+    public void Values(Span<double> values)
     {
-        ReadOnlySpan<float> a;
-        if (_layer is null)
-        {
-            ModelProbe.ClassScores(_model, output, _scores);
-            a = _scores;
-        }
-        else
-        {
-            a = _model.GetActivation(_layer).AsSpan();
-        }
+        ReadOnlySpan<float> a = _score.Read().AsSpan();
         var seed = _seed.AsSpan();
         var size = seed.Length / _targets.Length;
         for (var i = 0; i < _targets.Length; i++)
@@ -123,7 +115,7 @@ internal sealed class TargetProbe
         }
     }
 
-    /// <summary>Backpropagates the targets of the last forward pass to the input (weights frozen).</summary>
+    /// <summary>Backpropagates the targets (before the layer's activation) of the last forward pass to the input, weights frozen.</summary>
     public void Backward(BackpropMode mode = BackpropMode.Vanilla)
     {
         if (_layer is null)
@@ -132,7 +124,7 @@ internal sealed class TargetProbe
         }
         else
         {
-            _model.Backward(_layer, _seed, mode);
+            _model.Backward(_layer, _seed, mode, preActivation: true);
         }
     }
 }
