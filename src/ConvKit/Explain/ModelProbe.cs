@@ -166,13 +166,6 @@ internal static class ModelProbe
     }
 
     /// <summary>
-    /// The class scores before the output layer's activation (logits for a softmax output) of the last forward
-    /// pass, written into <paramref name="scores"/> (N, classes).
-    /// </summary>
-    public static void ClassScores(Model model, Span<float> scores) =>
-        new PreActivation(model, model.Nodes[model.OutputNodeIndex]).Read().AsSpan().CopyTo(scores);
-
-    /// <summary>
     /// Class probabilities of the last forward pass into <paramref name="probabilities"/> (N, classes): the output
     /// itself unless the output layer is linear, in which case the softmax of the output.
     /// </summary>
