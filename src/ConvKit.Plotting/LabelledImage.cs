@@ -1,7 +1,7 @@
 namespace ConvKit.Plotting;
 
 /// <summary>
-/// One tile of a <c>LabelledImageGrid</c>: an image stored channel-major as (C, H, W) floats in [0, 1]
+/// One tile of a <see cref="LabelledImageGrid"/>: an image stored channel-major as (C, H, W) floats in [0, 1]
 /// (values outside are clamped when drawn), with a caption drawn under it.
 /// </summary>
 /// <param name="Pixels">The pixels, index <c>(c * Height + y) * Width + x</c>; row 0 is the top row. Length must be <c>Channels * Height * Width</c>.</param>
