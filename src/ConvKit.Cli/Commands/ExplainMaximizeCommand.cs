@@ -24,10 +24,10 @@ internal static class ExplainMaximizeCommand
         {
             var inputs = options.Read(r);
             var targets = ReadTargets(inputs.Model, r.GetValue(target)!, r.GetValue(layer), r.GetValue(units));
-            var result = ActivationMaximization.Run(inputs.Model, targets, settings.Read(r));
+            var result = ActivationMaximization.Run(inputs.Model, targets, settings.Read(r, forClasses: targets[0].Kind == ExplainTargetKind.Class));
             var captions = Captions(inputs, result);
             var name = targets[0].Kind == ExplainTargetKind.Class ? "classes" : ExplainNaming.Safe(targets[0].LayerName!);
-            var png = ExplainPictures.Images(result.Images, captions, 10, Title(result));
+            var png = ExplainPictures.Images(result.Images, captions, targets.Length <= 10 ? 10 : 8, Title(result));
             ExplainCommand.Save(inputs, $"maximize-{name}.png", png, $"the input that maximises each of {targets.Length} targets");
             var csv = inputs.OutputPath($"maximize-{name}-objective.csv");
             File.WriteAllText(csv, TraceCsv(result));

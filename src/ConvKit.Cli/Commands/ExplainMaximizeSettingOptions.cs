@@ -5,13 +5,15 @@ namespace ConvKit.Cli.Commands;
 
 /// <summary>
 /// The gradient-ascent settings of <c>explain maximize</c>. The defaults suit models of images in [0, 1] such as
-/// MNIST: smooth, dark-background pictures whose class scores still end far above any real digit's.
+/// MNIST. Class scores (logits around 10 to 30) get L2 and total-variation penalties, which give smooth,
+/// dark-background pictures whose scores still end well above a typical real digit's; a filter's mean response or a
+/// unit is far smaller, and the same penalties would flatten its picture to black, so those go without by default.
 /// </summary>
 internal sealed class MaximizeSettingOptions
 {
     private const float DefaultLearningRate = 0.02f;
-    private const float DefaultL2 = 20f;
-    private const float DefaultTotalVariation = 100f;
+    private const float ClassL2 = 20f;
+    private const float ClassTotalVariation = 100f;
     private const int DefaultJitter = 2;
 
     public Option<int> Steps { get; } = new("--steps") { Description = "Gradient-ascent steps.", DefaultValueFactory = _ => 200 };
@@ -20,9 +22,9 @@ internal sealed class MaximizeSettingOptions
 
     public Option<float> L1 { get; } = new("--l1") { Description = "Weight of the L1 penalty mean|x|.", DefaultValueFactory = _ => 0f };
 
-    public Option<float> L2 { get; } = new("--l2") { Description = "Weight of the L2 penalty mean(x^2): keeps the image from going white everywhere.", DefaultValueFactory = _ => DefaultL2 };
+    public Option<float?> L2 { get; } = new("--l2") { Description = $"Weight of the L2 penalty mean(x^2), which keeps the image from going white everywhere (default: {ClassL2} for classes, 0 for filters and neurons)." };
 
-    public Option<float> TotalVariation { get; } = new("--tv") { Description = "Weight of the total-variation penalty: favours smooth images.", DefaultValueFactory = _ => DefaultTotalVariation };
+    public Option<float?> TotalVariation { get; } = new("--tv") { Description = $"Weight of the total-variation penalty, which favours smooth images (default: {ClassTotalVariation} for classes, 0 for filters and neurons)." };
 
     public Option<int> Jitter { get; } = new("--jitter") { Description = "Random shift of up to this many pixels before each step.", DefaultValueFactory = _ => DefaultJitter };
 
@@ -30,9 +32,9 @@ internal sealed class MaximizeSettingOptions
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the start images and the jitter.", DefaultValueFactory = _ => 0 };
 
-    /// <summary>The settings with every option at its default and <paramref name="steps"/> steps (what <c>explain report</c> uses).</summary>
-    public static MaximizationOptions Defaults(int steps) =>
-        new() { Steps = steps, LearningRate = DefaultLearningRate, L2 = DefaultL2, TotalVariation = DefaultTotalVariation, Jitter = DefaultJitter };
+    /// <summary>The settings for class targets with every option at its default and <paramref name="steps"/> steps (what <c>explain report</c> uses).</summary>
+    public static MaximizationOptions ClassDefaults(int steps) =>
+        new() { Steps = steps, LearningRate = DefaultLearningRate, L2 = ClassL2, TotalVariation = ClassTotalVariation, Jitter = DefaultJitter };
 
     public void AddTo(Command command)
     {
@@ -42,13 +44,14 @@ internal sealed class MaximizeSettingOptions
         }
     }
 
-    public MaximizationOptions Read(ParseResult r) => new()
+    /// <summary>The settings given, with the penalties' defaults for <paramref name="forClasses"/> (class targets) or not.</summary>
+    public MaximizationOptions Read(ParseResult r, bool forClasses) => new()
     {
         Steps = r.GetValue(Steps),
         LearningRate = r.GetValue(LearningRate),
         L1 = r.GetValue(L1),
-        L2 = r.GetValue(L2),
-        TotalVariation = r.GetValue(TotalVariation),
+        L2 = r.GetValue(L2) ?? (forClasses ? ClassL2 : 0f),
+        TotalVariation = r.GetValue(TotalVariation) ?? (forClasses ? ClassTotalVariation : 0f),
         Jitter = r.GetValue(Jitter),
         Clip = !r.GetValue(NoClip),
         Seed = r.GetValue(Seed),

@@ -105,7 +105,7 @@ internal static class ExplainReportCommand
                 $"found by {steps} steps of gradient ascent on the image from grey noise, with an L2 penalty 20·mean(x²) that keeps the background dark, a total-variation penalty that keeps it smooth, and a jitter of 2 pixels. " +
                 "This is what the network thinks each class looks like; it is usually not a natural image.");
             var targets = Enumerable.Range(0, classCount).Select(ExplainTarget.Class).ToArray();
-            var max = ActivationMaximization.Run(model, targets, MaximizeSettingOptions.Defaults(steps));
+            var max = ActivationMaximization.Run(model, targets, MaximizeSettingOptions.ClassDefaults(steps));
             var visual = max.Images.ToTensor();
             var p = model.Predict(visual);
             var recognised = Enumerable.Range(0, classCount).Count(c => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p.AsSpan().Slice(c * classCount, classCount)) == c);
