@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ConvKit.Cli.Explain;
-using ConvKit.Tensors;
 
 namespace ConvKit.Cli.Commands;
 
@@ -56,6 +55,4 @@ internal static class ExplainCommand
         Console.Out.WriteLine($"Wrote {path} ({what})");
         return path;
     }
-
-    internal static Tensor Batch(Shape shape, float[] values) => Tensor.FromArray(shape, values);
 }

@@ -6,14 +6,17 @@ namespace ConvKit.Cli.Explain;
 
 /// <summary>
 /// What an explain command works on: the model, the images (test samples or a file) with their captions and
-/// true labels, the class names, and the output folder.
+/// true labels, the class names, and the output folder. Commands that need only the model (filters, maximize)
+/// get no images.
 /// </summary>
 internal sealed class ExplainInputs
 {
-    public ExplainInputs(Model model, Tensor images, string[] captions, int?[] labels, IReadOnlyList<string> classNames, string outputFolder)
+    private readonly Tensor? _images;
+
+    public ExplainInputs(Model model, Tensor? images, string[] captions, int?[] labels, IReadOnlyList<string> classNames, string outputFolder)
     {
         Model = model;
-        Images = images;
+        _images = images;
         Captions = captions;
         Labels = labels;
         ClassNames = classNames;
@@ -23,7 +26,7 @@ internal sealed class ExplainInputs
     public Model Model { get; }
 
     /// <summary>The images, (N, C, H, W) in [0, 1].</summary>
-    public Tensor Images { get; }
+    public Tensor Images => _images ?? throw new InvalidOperationException("This command was given no images.");
 
     /// <summary>Where each image came from, e.g. "test #7".</summary>
     public string[] Captions { get; }
@@ -35,7 +38,7 @@ internal sealed class ExplainInputs
 
     public string OutputFolder { get; }
 
-    public int Count => Images.Shape[0];
+    public int Count => _images?.Shape[0] ?? 0;
 
     public int Channels => Images.Shape[1];
 

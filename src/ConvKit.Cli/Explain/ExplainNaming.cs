@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ConvKit.Cli.Explain;
 
 /// <summary>Small formatting helpers for captions and file names.</summary>
@@ -8,6 +6,4 @@ internal static class ExplainNaming
     /// <summary>A file-name-safe form of a layer name.</summary>
     public static string Safe(string name) =>
         new(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '-').ToArray());
-
-    public static string Number(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

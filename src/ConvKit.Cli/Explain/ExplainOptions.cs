@@ -80,7 +80,7 @@ internal sealed class ExplainOptions
         var defaultNames = Enumerable.Range(0, classCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         if (!_withImages)
         {
-            return new ExplainInputs(model, Tensor.Zeros(shape.WithBatch(1)), ["none"], [null], defaultNames, output);
+            return new ExplainInputs(model, null, [], [], defaultNames, output);
         }
         var imagePath = r.GetValue(Image);
         var indexText = r.GetValue(Index);
