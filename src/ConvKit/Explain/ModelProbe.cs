@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ConvKit.Backends;
 using ConvKit.Layers;
 using ConvKit.Layers.Convolution;
@@ -61,20 +62,7 @@ internal static class ModelProbe
     public static Node Node(Model model, string layerName)
     {
         ArgumentNullException.ThrowIfNull(layerName);
-        var layer = model.GetLayer(layerName);
-        Node? found = null;
-        foreach (var n in model.Nodes)
-        {
-            if (n.Layer == layer)
-            {
-                if (found is not null)
-                {
-                    throw new ConvKitException($"Layer '{layerName}' is called more than once in model '{model.Name}'; its activation is ambiguous.");
-                }
-                found = n;
-            }
-        }
-        return found!;
+        return model.Nodes[model.NodeIndexOf(layerName)];
     }
 
     /// <summary>The node of a layer whose output is a stack of feature maps (C, H, W); <paramref name="method"/> names the caller in errors.</summary>
@@ -129,16 +117,7 @@ internal static class ModelProbe
         var result = new int[n];
         for (var i = 0; i < n; i++)
         {
-            var row = values.Slice(i * k, k);
-            var best = 0;
-            for (var j = 1; j < k; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-            result[i] = best;
+            result[i] = TensorPrimitives.IndexOfMax(values.Slice(i * k, k));
         }
         return result;
     }
@@ -180,22 +159,7 @@ internal static class ModelProbe
         var k = output.Shape[1];
         for (var i = 0; i < output.Shape[0]; i++)
         {
-            var row = o.Slice(i * k, k);
-            var dst = probabilities.Slice(i * k, k);
-            var max = float.NegativeInfinity;
-            foreach (var v in row)
-            {
-                max = Math.Max(max, v);
-            }
-            double sum = 0;
-            for (var j = 0; j < k; j++)
-            {
-                sum += Math.Exp(row[j] - max);
-            }
-            for (var j = 0; j < k; j++)
-            {
-                dst[j] = (float)(Math.Exp(row[j] - max) / sum);
-            }
+            TensorPrimitives.SoftMax(o.Slice(i * k, k), probabilities.Slice(i * k, k));
         }
     }
 

@@ -29,6 +29,7 @@ internal sealed class TargetProbe
     public static void Check(Model model, ExplainTarget target, string method)
     {
         ArgumentNullException.ThrowIfNull(target);
+        // Fails now, before any work, when the layer does not exist or its output before activation cannot be read.
         _ = new PreActivation(model, target.LayerName is null ? model.Nodes[model.OutputNodeIndex] : ModelProbe.Node(model, target.LayerName));
         switch (target.Kind)
         {
