@@ -139,7 +139,7 @@ public static class ActivationMaximization
             var inp = input.AsSpan();
             for (var k = 0; k < g; k++)
             {
-                shifts[k] = o.Jitter > 0 ? (rngs[k].NextInclusive(-o.Jitter, o.Jitter), rngs[k].NextInclusive(-o.Jitter, o.Jitter)) : (0, 0);
+                shifts[k] = rngs[k].NextShift(o.Jitter);
                 ImageOps.Roll(x.AsSpan(k * p, p), c, h, w, shifts[k].Dy, shifts[k].Dx, inp.Slice(k * p, p));
             }
             model.Forward(input);
@@ -153,19 +153,7 @@ public static class ActivationMaximization
                 var penalty = Penalties(xi, (c, h, w), o, grad);
                 trace[indices[k]][step] = values[k];
                 regularized[indices[k]][step] = values[k] - penalty;
-                var rms = ImageOps.Rms(grad);
-                if (rms > 0)
-                {
-                    var scale = (float)(o.LearningRate / rms);
-                    for (var j = 0; j < p; j++)
-                    {
-                        xi[j] += scale * grad[j];
-                    }
-                }
-                if (o.Clip)
-                {
-                    ImageOps.Clip(xi, o.InputLow, o.InputHigh);
-                }
+                ImageOps.AscentStep(xi, grad, o.LearningRate, o.Clip, o.InputLow, o.InputHigh);
             }
         }
 

@@ -55,7 +55,7 @@ public static class DeepDream
                 var inp = input.AsSpan();
                 for (var i = 0; i < n; i++)
                 {
-                    shifts[i] = options.Jitter > 0 ? (rngs[i].NextInclusive(-options.Jitter, options.Jitter), rngs[i].NextInclusive(-options.Jitter, options.Jitter)) : (0, 0);
+                    shifts[i] = rngs[i].NextShift(options.Jitter);
                     ImageOps.Roll(x.AsSpan(i * p, p), c, h, w, shifts[i].Dy, shifts[i].Dx, inp.Slice(i * p, p));
                 }
                 model.Forward(input);
@@ -80,17 +80,7 @@ public static class DeepDream
                             ImageOps.Bilinear(low, lh, lw, plane, h, w);
                         }
                     }
-                    var rms = ImageOps.Rms(grad);
-                    var xi = x.AsSpan(i * p, p);
-                    if (rms > 0)
-                    {
-                        var k = (float)(options.LearningRate / rms);
-                        for (var j = 0; j < p; j++)
-                        {
-                            xi[j] += k * grad[j];
-                        }
-                    }
-                    ImageOps.Clip(xi, options.InputLow, options.InputHigh);
+                    ImageOps.AscentStep(x.AsSpan(i * p, p), grad, options.LearningRate, clip: true, options.InputLow, options.InputHigh);
                 }
             }
         }

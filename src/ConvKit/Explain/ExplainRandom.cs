@@ -22,6 +22,10 @@ internal struct ExplainRandom
     /// <summary>A uniform integer in [low, high].</summary>
     public int NextInclusive(int low, int high) => low + _bits.NextBelow(high - low + 1);
 
+    /// <summary>A jitter offset (dy, dx), each uniform in [−<paramref name="jitter"/>, <paramref name="jitter"/>]; (0, 0) when jitter is 0.</summary>
+    public (int Dy, int Dx) NextShift(int jitter) =>
+        jitter > 0 ? (NextInclusive(-jitter, jitter), NextInclusive(-jitter, jitter)) : (0, 0);
+
     /// <summary>A standard normal deviate (Box-Muller).</summary>
     public double NextGaussian()
     {

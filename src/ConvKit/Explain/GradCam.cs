@@ -1,4 +1,5 @@
 using ConvKit.Backends;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ConvKit.Models;
 using ConvKit.Tensors;
 
@@ -89,23 +90,17 @@ public static class GradCam
         var g = guided.Gradients;
         var (n, c, h, w) = (g.Count, g.Channels, g.Height, g.Width);
         var product = new float[g.Values.Length];
-        var maps = new float[n * h * w];
         var plane = h * w;
         for (var i = 0; i < n; i++)
         {
             var heat = cam.Heatmaps.Image(i);
-            var m = maps.AsSpan(i * plane, plane);
             for (var ch = 0; ch < c; ch++)
             {
-                var src = g.Plane(i, ch);
-                var dst = product.AsSpan((i * c + ch) * plane, plane);
-                for (var j = 0; j < plane; j++)
-                {
-                    dst[j] = src[j] * heat[j];
-                    m[j] = Math.Max(m[j], Math.Abs(dst[j]));
-                }
+                TensorPrimitives.Multiply(g.Plane(i, ch), heat, product.AsSpan((i * c + ch) * plane, plane));
             }
         }
+        var maps = new float[n * plane];
+        ImageOps.MaxAbsOverChannels(product, n, c, plane, maps);
         return new GuidedGradCamResult(cam, guided, new ImageBatch(product, n, c, h, w), new ImageBatch(maps, n, 1, h, w));
     }
 }

@@ -98,6 +98,48 @@ internal static class ImageOps
         return sum / image.Length;
     }
 
+    /// <summary>
+    /// One normalised gradient-ascent step, x ← clip(x + rate · g / rms(g), low, high): rate is the root mean square
+    /// change of x. A zero gradient leaves x unchanged (but clipped).
+    /// </summary>
+    public static void AscentStep(Span<float> x, ReadOnlySpan<float> gradient, float rate, bool clip, float low, float high)
+    {
+        var rms = Rms(gradient);
+        if (rms > 0)
+        {
+            var k = (float)(rate / rms);
+            for (var j = 0; j < x.Length; j++)
+            {
+                x[j] += k * gradient[j];
+            }
+        }
+        if (clip)
+        {
+            Clip(x, low, high);
+        }
+    }
+
+    /// <summary>
+    /// Saliency maps from gradients (N, C, H·W): maps[n, p] = max over c of |values[n, c, p]|, written into
+    /// <paramref name="maps"/> (N, H·W).
+    /// </summary>
+    public static void MaxAbsOverChannels(ReadOnlySpan<float> values, int count, int channels, int plane, Span<float> maps)
+    {
+        maps.Clear();
+        for (var n = 0; n < count; n++)
+        {
+            var m = maps.Slice(n * plane, plane);
+            for (var c = 0; c < channels; c++)
+            {
+                var v = values.Slice((n * channels + c) * plane, plane);
+                for (var j = 0; j < plane; j++)
+                {
+                    m[j] = Math.Max(m[j], Math.Abs(v[j]));
+                }
+            }
+        }
+    }
+
     /// <summary>The root mean square of <paramref name="values"/>.</summary>
     public static double Rms(ReadOnlySpan<float> values)
     {

@@ -34,19 +34,7 @@ public static class Saliency
         var targets = ModelProbe.ResolveClasses(model, model.Forward(images), classes, Method);
         var gradients = InputGradients(model, images, targets, options);
         var maps = new float[n * h * w];
-        var plane = h * w;
-        for (var i = 0; i < n; i++)
-        {
-            for (var ch = 0; ch < c; ch++)
-            {
-                var g = gradients.AsSpan((i * c + ch) * plane, plane);
-                var m = maps.AsSpan(i * plane, plane);
-                for (var j = 0; j < plane; j++)
-                {
-                    m[j] = Math.Max(m[j], Math.Abs(g[j]));
-                }
-            }
-        }
+        ImageOps.MaxAbsOverChannels(gradients, n, c, h * w, maps);
         return new SaliencyResult(new ImageBatch(gradients, n, c, h, w), new ImageBatch(maps, n, 1, h, w), targets);
     }
 
