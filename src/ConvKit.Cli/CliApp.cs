@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.PredictCommand.Create());
         root.Subcommands.Add(Commands.SummaryCommand.Create());
         root.Subcommands.Add(Commands.FilterCommand.Create());
+        root.Subcommands.Add(Commands.ExplainCommand.Create());
         return root;
     }
 
