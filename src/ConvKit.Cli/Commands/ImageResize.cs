@@ -19,23 +19,7 @@ internal static class ImageResize
         var dst = new ImagePlanes(channels, height, width);
         for (var c = 0; c < channels; c++)
         {
-            for (var y = 0; y < height; y++)
-            {
-                var sy = Math.Clamp((y + 0.5) * src.Height / height - 0.5, 0, src.Height - 1);
-                var y0 = (int)sy;
-                var y1 = Math.Min(y0 + 1, src.Height - 1);
-                var fy = sy - y0;
-                for (var x = 0; x < width; x++)
-                {
-                    var sx = Math.Clamp((x + 0.5) * src.Width / width - 0.5, 0, src.Width - 1);
-                    var x0 = (int)sx;
-                    var x1 = Math.Min(x0 + 1, src.Width - 1);
-                    var fx = sx - x0;
-                    var top = src[c, y0, x0] * (1 - fx) + src[c, y0, x1] * fx;
-                    var bottom = src[c, y1, x0] * (1 - fx) + src[c, y1, x1] * fx;
-                    dst[c, y, x] = (float)(top * (1 - fy) + bottom * fy);
-                }
-            }
+            ConvKit.Explain.ImageOps.Bilinear(src.Plane(c), src.Height, src.Width, dst.Plane(c), height, width);
         }
         return dst;
     }
