@@ -26,6 +26,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights, shuffling and dropout.", DefaultValueFactory = _ => 1 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd.", DefaultValueFactory = _ => "adam" };
         var lr = new Option<float?>("--learning-rate") { Description = "Learning rate (default: Keras' default for the optimizer)." };
+        var schedule = new Option<string>("--lr-schedule") { Description = "Learning-rate schedule: constant, cosine (to zero over the run) or step (x0.1 at 50% and 75% of the run).", DefaultValueFactory = _ => "constant" };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images (quick runs)." };
         var output = new Option<string?>("--out") { Description = "Where to save the trained model (safetensors with the architecture in its metadata)." };
         var pictures = new Option<string?>("--pictures") { Description = "Folder for predictions.png and history.png (default: beside --out, or the current folder)." };
@@ -35,17 +36,25 @@ internal static class TrainCommand
         var threads = CommonOptions.Threads();
         var command = new Command("train", "Train a built-in model and report its test accuracy.")
         {
-            model, dataset, data, epochs, batch, split, seed, optimizer, lr, limit, output, pictures, noPictures, json, noDownload, threads,
+            model, dataset, data, epochs, batch, split, seed, optimizer, lr, schedule, limit, output, pictures, noPictures, json, noDownload, threads,
         };
         command.SetAction(r => Run(new TrainSettings(
             r.GetValue(model)!, r.GetValue(dataset)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(split), r.GetValue(seed),
-            r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(limit), r.GetValue(output), r.GetValue(pictures), !r.GetValue(noPictures),
+            r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(limit), r.GetValue(output), r.GetValue(pictures), !r.GetValue(noPictures),
             r.GetValue(json), !r.GetValue(noDownload), r.GetValue(threads))));
         return command;
     }
 
     private sealed record TrainSettings(string Model, string Dataset, string? Data, int Epochs, int BatchSize, double ValidationSplit, int Seed,
-        string Optimizer, float? LearningRate, int? Limit, string? Out, string? Pictures, bool WritePictures, bool Json, bool AllowDownload, int? Threads);
+        string Optimizer, float? LearningRate, string Schedule, int? Limit, string? Out, string? Pictures, bool WritePictures, bool Json, bool AllowDownload, int? Threads);
+
+    private static Func<int, float, float>? LearningRateSchedule(string name, int totalSteps) => name.ToLowerInvariant() switch
+    {
+        "constant" => null,
+        "cosine" => LearningRateSchedules.Cosine(totalSteps),
+        "step" => (step, lr) => lr * (step > totalSteps * 3 / 4 ? 0.01f : step > totalSteps / 2 ? 0.1f : 1f),
+        _ => throw new UserErrorException($"Unknown --lr-schedule '{name}'. Known: constant, cosine, step."),
+    };
 
     private static int Run(TrainSettings s)
     {
@@ -82,7 +91,10 @@ internal static class TrainCommand
 
         var net = ModelZoo.Create(s.Model, new Shape(train.Channels, train.Height, train.Width), train.ClassCount, s.Seed);
         log.Write(net.Summary());
-        net.Compile(ConvKit.Optimizers.Optimizer.FromName(s.Optimizer, s.LearningRate), new SparseCategoricalCrossentropy(), ["accuracy"]);
+        var opt = ConvKit.Optimizers.Optimizer.FromName(s.Optimizer, s.LearningRate);
+        var trainSamples = train.Count - (int)(train.Count * s.ValidationSplit);
+        opt.Schedule = LearningRateSchedule(s.Schedule, s.Epochs * ((trainSamples + s.BatchSize - 1) / s.BatchSize));
+        net.Compile(opt, new SparseCategoricalCrossentropy(), ["accuracy"]);
 
         var x = Tensor.FromBuffer(train.Images, new Shape(train.Count, train.Channels, train.Height, train.Width));
         var clock = Stopwatch.StartNew();
