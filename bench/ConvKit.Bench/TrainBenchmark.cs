@@ -40,7 +40,8 @@ public static class TrainBenchmark
         {
             "A" or "seed-mnist" => ("seed-mnist", 64),
             "B" or "keras-mnist-cnn" => ("keras-mnist-cnn", 128),
-            _ => throw new ArgumentException($"Unknown model {modelKey}: use A (seed-mnist) or B (keras-mnist-cnn)."),
+            _ when ModelZoo.Names.Contains(modelKey) => (modelKey, 128),
+            _ => throw new ArgumentException($"Unknown model {modelKey}: use A (seed-mnist), B (keras-mnist-cnn) or a built-in model name."),
         };
         batch = int.Parse(Arg("--batch-size", batch.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var ds = Dataset.Load(dataset, data, allowDownload: false);

@@ -11,33 +11,70 @@ namespace ConvKit.Zoo;
 /// <summary>The built-in architectures, by the names the CLI uses (<c>convkit summary --model NAME</c>).</summary>
 public static class ModelZoo
 {
-    private static readonly Dictionary<string, (string Description, Func<Shape, int, int, Model> Build)> Models = new()
+    private static readonly Shape Mnist = new(1, 28, 28);
+    private static readonly Shape ImageNet227 = new(3, 227, 227);
+    private static readonly Shape ImageNet224 = new(3, 224, 224);
+
+    private static readonly Dictionary<string, ZooEntry> Models = new()
     {
-        ["seed-mnist"] = ("The lecture notes' small CNN: two 3x3 'same' convolutions (16, 32 filters) with 2x2 max pooling, Dense 128, softmax (206,922 parameters on MNIST).", SeedMnist),
-        ["keras-mnist-cnn"] = ("Keras' mnist_cnn example: Conv 32, Conv 64 (3x3 valid), max pooling, dropout 0.25, Dense 128, dropout 0.5, softmax (1,199,882 parameters).", KerasMnistCnn),
-        ["mlp"] = ("A fully connected baseline: Flatten, Dense 512, Dense 512, softmax (669,706 parameters on MNIST).", Mlp),
+        ["seed-mnist"] = new("The lecture notes' small CNN: two 3x3 'same' convolutions (16, 32 filters) with 2x2 max pooling, Dense 128, softmax (206,922 parameters on MNIST).", Mnist, 10, SeedMnist),
+        ["keras-mnist-cnn"] = new("Keras' mnist_cnn example: Conv 32, Conv 64 (3x3 valid), max pooling, dropout 0.25, Dense 128, dropout 0.5, softmax (1,199,882 parameters).", Mnist, 10, KerasMnistCnn),
+        ["mlp"] = new("A fully connected baseline: Flatten, Dense 512, Dense 512, softmax (669,706 parameters on MNIST).", Mnist, 10, Mlp),
+        ["vgg-small"] = new("A VGG-style net: three blocks of two 3x3 convolutions with batch norm (32, 64, 128 filters), max pooling and dropout, Dense 256, softmax.", Mnist, 10, ModernModels.VggSmall),
+        ["resnet-small"] = new("A CIFAR-style ResNet-14: 3x3 stem, three stages of two basic blocks (16, 32, 64 filters; projection shortcuts where the shape changes), global average pooling, softmax.", Mnist, 10, ModernModels.ResNetSmall),
     };
 
     /// <summary>The names of the built-in models.</summary>
-    public static IReadOnlyCollection<string> Names => Models.Keys;
+    public static IReadOnlyCollection<string> Names
+    {
+        get
+        {
+            lock (Models)
+            {
+                return Models.Keys.ToArray();
+            }
+        }
+    }
 
     /// <summary>A one-line description of a built-in model.</summary>
     public static string Describe(string name) => Lookup(name).Description;
 
-    /// <summary>Builds a built-in model for inputs of <paramref name="inputShape"/> (channels, height, width) and <paramref name="classes"/> classes.</summary>
-    public static Model Create(string name, Shape? inputShape = null, int classes = 10, int seed = Model.DefaultSeed) =>
-        Lookup(name).Build(inputShape ?? new Shape(1, 28, 28), classes, seed);
+    /// <summary>The input shape (channels, height, width) a built-in model is described for, e.g. 3x227x227 for AlexNet.</summary>
+    public static Shape DefaultInputShape(string name) => Lookup(name).InputShape;
 
-    /// <summary>Registers another architecture under a name (used by extensions such as the classic architectures).</summary>
-    public static void Register(string name, string description, Func<Shape, int, int, Model> build)
+    /// <summary>The number of classes a built-in model is described for (10 for the MNIST models, 1,000 for the ImageNet ones).</summary>
+    public static int DefaultClasses(string name) => Lookup(name).Classes;
+
+    /// <summary>
+    /// Builds a built-in model for inputs of <paramref name="inputShape"/> (channels, height, width) and
+    /// <paramref name="classes"/> classes; either defaults to what the model is described for.
+    /// </summary>
+    public static Model Create(string name, Shape? inputShape = null, int? classes = null, int seed = Model.DefaultSeed)
+    {
+        var entry = Lookup(name);
+        var shape = inputShape ?? entry.InputShape;
+        var n = classes ?? entry.Classes;
+        if (shape.Rank != 3)
+        {
+            throw new ConvKitException($"Model '{name}' takes images as (channels, height, width), got input shape {shape}.");
+        }
+        if (n < 2)
+        {
+            throw new ConvKitException($"Model '{name}' needs at least two classes, got {n}.");
+        }
+        return entry.Build(shape, n, seed);
+    }
+
+    /// <summary>Registers another architecture under a name.</summary>
+    public static void Register(string name, string description, Func<Shape, int, int, Model> build, Shape? inputShape = null, int classes = 10)
     {
         lock (Models)
         {
-            Models[name] = (description, build);
+            Models[name] = new ZooEntry(description, inputShape ?? Mnist, classes, build);
         }
     }
 
-    private static (string Description, Func<Shape, int, int, Model> Build) Lookup(string name)
+    private static ZooEntry Lookup(string name)
     {
         lock (Models)
         {
@@ -46,6 +83,8 @@ public static class ModelZoo
                 : throw new ConvKitException($"Unknown model '{name}'. Built-in models: {string.Join(", ", Models.Keys.Order(StringComparer.Ordinal))}.");
         }
     }
+
+    private sealed record ZooEntry(string Description, Shape InputShape, int Classes, Func<Shape, int, int, Model> Build);
 
     /// <summary>seed-mnist: Conv2D(16, 3x3, same, relu), MaxPool 2x2, Conv2D(32, 3x3, same, relu), MaxPool 2x2, Flatten, Dense(128, relu), Dense(classes, softmax).</summary>
     public static Model SeedMnist(Shape inputShape, int classes, int seed) => new Sequential("seed_mnist", seed,
