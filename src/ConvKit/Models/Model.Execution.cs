@@ -125,9 +125,26 @@ public partial class Model
     /// </summary>
     internal void RunBackward(ExecutionPlan plan, int start, BackpropMode mode, bool preActivation, bool parameterGradients, bool needInputGradient, bool training)
     {
+        ReadOnlySpan<int> starts = [start];
+        ReadOnlySpan<bool> pre = [preActivation];
+        RunBackward(plan, starts, pre, mode, parameterGradients, needInputGradient, training);
+    }
+
+    /// <summary>
+    /// Propagates gradients from several seeded nodes at once (each gradient buffer holds its seed), summing where
+    /// their paths meet; <paramref name="preActivation"/> says, per start, whether its seed is taken before the
+    /// node's fused activation.
+    /// </summary>
+    internal void RunBackward(ExecutionPlan plan, ReadOnlySpan<int> starts, ReadOnlySpan<bool> preActivation, BackpropMode mode, bool parameterGradients, bool needInputGradient, bool training)
+    {
         Array.Clear(plan.Touched);
-        plan.Touched[start] = true;
-        for (var i = start; i >= 0; i--)
+        var last = 0;
+        foreach (var s in starts)
+        {
+            plan.Touched[s] = true;
+            last = Math.Max(last, s);
+        }
+        for (var i = last; i >= 0; i--)
         {
             if (!plan.Touched[i])
             {
@@ -152,7 +169,12 @@ public partial class Model
             ctx.Training = training;
             ctx.BackpropMode = mode;
             ctx.NeedParameterGradients = parameterGradients;
-            ctx.GradientIsPreActivation = preActivation && i == start;
+            var seededBeforeActivation = false;
+            for (var s = 0; s < starts.Length; s++)
+            {
+                seededBeforeActivation |= starts[s] == i && preActivation[s];
+            }
+            ctx.GradientIsPreActivation = seededBeforeActivation;
             if (!any && (!parameterGradients || node.Layer.Parameters.Count == 0))
             {
                 continue;
@@ -208,9 +230,9 @@ public partial class Model
 
     private void RequireSingleInput()
     {
-        if (_inputs.Length != 1 || _outputs.Length != 1)
+        if (_inputs.Length != 1)
         {
-            throw new ConvKitException($"Model '{Name}' has {_inputs.Length} inputs and {_outputs.Length} outputs; this operation needs one of each.");
+            throw new ConvKitException($"Model '{Name}' has {_inputs.Length} inputs; this operation needs exactly one.");
         }
     }
 

@@ -24,8 +24,28 @@ public partial class Model
     /// <summary>Set by a callback to end <see cref="Fit(Tensor, int[], FitOptions?)"/> after the current epoch.</summary>
     public bool StopTraining { get; set; }
 
-    /// <summary>Chooses the optimiser, the loss and the metrics (only "accuracy" besides the loss).</summary>
-    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<string>? metrics = null)
+    /// <summary>
+    /// The weight of each output's loss in the training objective, for models with several outputs (set by
+    /// <c>Compile</c>); the first output is the main one, which accuracy, <c>Evaluate</c> and <c>Predict</c> use.
+    /// </summary>
+    public IReadOnlyList<float> LossWeights => _lossWeights;
+
+    /// <summary>
+    /// The loss weights a builder recommends for this architecture (for example GoogLeNet's 0.3 on each auxiliary
+    /// classifier), used by <c>Compile</c> when it is given none; null means 1 for every output.
+    /// </summary>
+    public IReadOnlyList<float>? DefaultLossWeights { get; set; }
+
+    private float[] _lossWeights = [1f];
+    private int[] _outputNodes = [];
+    private bool[] _outputPreActivation = [];
+
+    /// <summary>
+    /// Chooses the optimiser, the loss and the metrics (only "accuracy" besides the loss). A model with several
+    /// outputs trains on Σ_o w_o · loss(output_o, y), every output against the same targets (GoogLeNet's auxiliary
+    /// classifiers); <paramref name="lossWeights"/> gives w_o (default <see cref="DefaultLossWeights"/>, else 1 each).
+    /// </summary>
+    public void Compile(Optimizer optimizer, Loss loss, IEnumerable<string>? metrics = null, IReadOnlyList<float>? lossWeights = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -37,6 +57,22 @@ public partial class Model
                 throw new ConvKitException($"Unknown metric '{name}'. Known: accuracy.");
             }
         }
+        var weights = (lossWeights ?? DefaultLossWeights)?.ToArray() ?? Enumerable.Repeat(1f, _outputs.Length).ToArray();
+        if (weights.Length != _outputs.Length || weights.Any(w => !float.IsFinite(w) || w < 0f))
+        {
+            throw new ConvKitException($"Model '{Name}' has {_outputs.Length} output(s) and needs as many finite, non-negative loss weights, got [{string.Join(", ", weights)}].");
+        }
+        if (weights[0] <= 0f)
+        {
+            throw new ConvKitException($"The main (first) output of model '{Name}' needs a positive loss weight, got {weights[0]}.");
+        }
+        if (_outputs.Any(o => o.OutputShape != _outputs[0].OutputShape))
+        {
+            throw new ConvKitException($"Model '{Name}' trains every output against the same targets, so its outputs need one shape; got {string.Join(", ", OutputShapes)}.");
+        }
+        _lossWeights = weights;
+        _outputNodes = _outputs.Select(o => _index[o]).ToArray();
+        _outputPreActivation = new bool[_outputNodes.Length];
         Optimizer = optimizer;
         Loss = loss;
         TracksAccuracy = m.Length > 0;
@@ -221,7 +257,16 @@ public partial class Model
         _step++;
         RunForward(plan, training: true);
         var output = plan.Outputs[outIndex];
-        var batchLoss = loss.Compute(Backend, output, outActivation, targets, plan.Gradients[outIndex], out var pre);
+        var batchLoss = loss.Compute(Backend, output, outActivation, targets, plan.Gradients[outIndex], out _outputPreActivation[0]);
+        ScaleGradient(plan.Gradients[outIndex], _lossWeights[0]);
+        batchLoss *= _lossWeights[0];
+        for (var o = 1; o < _outputNodes.Length; o++)
+        {
+            var node = _outputNodes[o];
+            var w = _lossWeights[o];
+            batchLoss += w * loss.Compute(Backend, plan.Outputs[node], _nodes[node].Layer.FusedActivation, targets, plan.Gradients[node], out _outputPreActivation[o]);
+            ScaleGradient(plan.Gradients[node], w);
+        }
         if (TracksAccuracy)
         {
             correct += targets.Labels is not null ? Backend.CountCorrect(output, targets.Labels) : Backend.CountCorrectOneHot(output, targets.Values!);
@@ -230,9 +275,17 @@ public partial class Model
         {
             Backend.Fill(p.Gradient!, 0f);
         }
-        RunBackward(plan, outIndex, BackpropMode.Vanilla, pre, parameterGradients: true, needInputGradient: false, training: true);
+        RunBackward(plan, _outputNodes, _outputPreActivation, BackpropMode.Vanilla, parameterGradients: true, needInputGradient: false, training: true);
         optimizer.Step(_trainable);
         return batchLoss;
+    }
+
+    private void ScaleGradient(Tensor gradient, float weight)
+    {
+        if (weight != 1f)
+        {
+            Backend.AddScaled(gradient, weight - 1f, gradient);
+        }
     }
 
     /// <summary>

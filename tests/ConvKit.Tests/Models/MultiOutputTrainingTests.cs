@@ -1,0 +1,42 @@
+using ConvKit.Layers;
+using ConvKit.Layers.Core;
+using ConvKit.Losses;
+using ConvKit.Models;
+using ConvKit.Optimizers;
+using ConvKit.Tensors;
+
+namespace ConvKit.Tests.Models;
+
+public class MultiOutputTrainingTests
+{
+    /// <summary>Auxiliary heads change the training objective: Σ w_o L_o, and every head's gradient reaches the trunk.</summary>
+    [Fact]
+    public void SeveralOutputsTrainOnTheWeightedSumOfTheirLosses()
+    {
+        var input = Input.Create(4);
+        var trunk = new Dense(6, activation: "tanh", name: "trunk").Call(input);
+        var main = new Dense(3, activation: "softmax", name: "main").Call(trunk);
+        var aux = new Dense(3, activation: "softmax", name: "aux").Call(trunk);
+        var x = Tensor.FromBuffer([0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.7f, -0.8f], new Shape(2, 4));
+        int[] labels = [2, 0];
+
+        var model = new Model([input], [main, aux], seed: 2);
+        double LossOf(SymbolicTensor output)
+        {
+            var probe = new Model(input, output);
+            probe.Compile(new Sgd(1e-6f), new SparseCategoricalCrossentropy());
+            return probe.Evaluate(x, labels).Loss;
+        }
+        var expected = LossOf(main) + 0.5 * LossOf(aux);
+        model.Compile(new Sgd(1e-6f), new SparseCategoricalCrossentropy(), lossWeights: [1f, 0.5f]);
+        Assert.Equal(expected, model.TrainOnBatch(x, labels), 5);
+        var auxKernel = model.Layers.Single(l => l.Name == "aux").Parameters[0].Gradient!.ToArray();
+        Assert.Contains(auxKernel, v => v != 0f);
+
+        model.Compile(new Sgd(1e-6f), new SparseCategoricalCrossentropy(), lossWeights: [1f, 0f]);
+        model.TrainOnBatch(x, labels);
+        Assert.All(model.Layers.Single(l => l.Name == "aux").Parameters[0].Gradient!.ToArray(), v => Assert.Equal(0f, v));
+        Assert.Throws<ConvKitException>(() => model.Compile(new Sgd(1e-6f), new SparseCategoricalCrossentropy(), lossWeights: [1f]));
+    }
+
+}
