@@ -54,6 +54,14 @@ public class GradientTests
         GradientChecker.Check(GradientChecker.Single(layer, new Shape(3, 6, 5)), new Shape(3, 6, 5), batch: 3);
     }
 
+    [Fact]
+    public void Conv2DWithConnectionTable()
+    {
+        bool[,] table = { { true, false, true }, { false, true, true }, { true, true, false }, { false, true, false } };
+        var layer = new Conv2D(4, 3, padding: Padding.Same, activation: "tanh", biasInitializer: Initializer.GlorotUniform, connectionTable: table);
+        GradientChecker.Check(GradientChecker.Single(layer, new Shape(3, 6, 5)), new Shape(3, 6, 5));
+    }
+
     [Theory]
     [InlineData(2, 2, "valid")]
     [InlineData(3, 2, "valid")]

@@ -67,6 +67,42 @@ public class GoldenLayerTests
         Run(g, layer, false, parameters.ToArray());
     }
 
+    [Fact]
+    public void Conv2DWithConnectionTable()
+    {
+        var g = Golden.Load("conv2d_masked");
+        var (k, c) = (g.Shape("mask")[0], g.Shape("mask")[1]);
+        var mask = g["mask"];
+        var table = new bool[k, c];
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < c; j++)
+            {
+                table[i, j] = mask[i * c + j] != 0f;
+            }
+        }
+        var layer = new Conv2D(g.Int("k"), (g.Int("kh"), g.Int("kw")), (g.Int("stride_h"), g.Int("stride_w")), PaddingOf(g), connectionTable: table);
+        var model = GradientChecker.Single(layer, new Shape(g.Shape("x")[1..]));
+        // The fixture stores the unmasked kernel; the layer holds w * mask.
+        var w = g["w"];
+        var taps = g.Int("kh") * g.Int("kw");
+        for (var i = 0; i < w.Length; i++)
+        {
+            w[i] *= mask[i / taps];
+        }
+        layer.Kernel.Value.CopyFrom(w);
+        layer.Bias!.Value.CopyFrom(g["b"]);
+        var x = Tensor.FromArray(new Shape(g.Shape("x")), g["x"]);
+        var y = model.Forward(x);
+        Assertions.Close(g["y"], y.AsSpan(), Rtol, Atol, "y");
+        model.Backward(layer.Name, Tensor.FromArray(y.Shape, g["dy"]), parameterGradients: true);
+        Assertions.Close(g["dx"], model.GetInputGradient().AsSpan(), Rtol, Atol, "dx");
+        var dw = layer.Kernel.Gradient!.ToArray();
+        Assertions.Close(g["dw"], dw, Rtol, Atol, "dw");
+        Assert.All(Enumerable.Range(0, dw.Length).Where(i => mask[i / taps] == 0f), i => Assert.Equal(0f, dw[i]));
+        Assertions.Close(g["db"], layer.Bias.Gradient!.AsSpan(), Rtol, Atol, "db");
+    }
+
     [Theory]
     [InlineData("maxpool_2x2")]
     [InlineData("maxpool_3x3_s2_overlap")]
