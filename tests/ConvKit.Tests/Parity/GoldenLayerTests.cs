@@ -5,6 +5,7 @@ using ConvKit.Layers.Convolution;
 using ConvKit.Layers.Core;
 using ConvKit.Layers.Normalization;
 using ConvKit.Layers.Pooling;
+using ConvKit.Layers.Reshaping;
 using ConvKit.Models;
 using ConvKit.Tensors;
 using ConvKit.Tests.TestSupport;
@@ -101,6 +102,52 @@ public class GoldenLayerTests
         Assertions.Close(g["dw"], dw, Rtol, Atol, "dw");
         Assert.All(Enumerable.Range(0, dw.Length).Where(i => mask[i / taps] == 0f), i => Assert.Equal(0f, dw[i]));
         Assertions.Close(g["db"], layer.Bias.Gradient!.AsSpan(), Rtol, Atol, "db");
+    }
+
+    [Theory]
+    [InlineData("lrn")]
+    [InlineData("lrn_strong")]
+    public void LocalResponseNormalization(string fixture)
+    {
+        var g = Golden.Load(fixture);
+        static float F(Golden g, string key) => float.Parse(g.Meta(key), System.Globalization.CultureInfo.InvariantCulture);
+        Run(g, new LocalResponseNormalization(g.Int("size"), F(g, "alpha"), F(g, "beta"), F(g, "k")));
+    }
+
+    [Fact]
+    public void Subsampling2D()
+    {
+        var g = Golden.Load("subsampling2d");
+        Run(g, new Subsampling2D(g.Int("pool"), g.Int("stride"), g.Meta("activation")), false,
+            ("coefficient", "coefficient", "dcoefficient"), ("bias", "bias", "dbias"));
+    }
+
+    [Fact]
+    public void EuclideanRbf()
+    {
+        var g = Golden.Load("euclidean_rbf");
+        Run(g, new EuclideanRbf(g.Int("units"), trainable: true, negate: g.Meta("negate") == "true"), false, ("prototypes", "prototypes", "dprototypes"));
+    }
+
+    [Fact]
+    public void EuclideanRbfFixedPrototypesStillGiveTheInputGradient()
+    {
+        var g = Golden.Load("euclidean_rbf");
+        Run(g, new EuclideanRbf(g.Int("units")), false, ("prototypes", "prototypes", ""));
+    }
+
+    [Fact]
+    public void ZeroPadding2D()
+    {
+        var g = Golden.Load("zero_padding2d");
+        Run(g, new ZeroPadding2D((g.Int("top"), g.Int("bottom")), (g.Int("left"), g.Int("right"))));
+    }
+
+    [Fact]
+    public void Cropping2D()
+    {
+        var g = Golden.Load("cropping2d");
+        Run(g, new Cropping2D((g.Int("top"), g.Int("bottom")), (g.Int("left"), g.Int("right"))));
     }
 
     [Theory]
