@@ -22,6 +22,7 @@ namespace ConvKit.Layers.Core;
 public sealed class EuclideanRbf : Layer
 {
     private Parameter? _prototypes;
+    private Shape _unitsShape = new(1);
 
     public EuclideanRbf(int units, bool trainable = false, bool negate = true, string? name = null) : base(name)
     {
@@ -56,6 +57,7 @@ public sealed class EuclideanRbf : Layer
         {
             throw ShapeError($"expects flat input (features), got {s}; add a Flatten (or Dense) layer before it.");
         }
+        _unitsShape = new Shape(Units);
         _prototypes = AddParameter("prototypes", new Shape(Units, s[0]), Initializer.RandomSign, WeightLayout.Vector, trainable: Trainable);
         return new Shape(Units);
     }
@@ -65,8 +67,9 @@ public sealed class EuclideanRbf : Layer
         var b = context.Backend;
         var x = inputs[0];
         var w = Prototypes.Value;
-        var xNorms = context.Buffer(0, new Shape(x.Shape[0]));
-        var wNorms = context.Buffer(1, new Shape(Units));
+        // Flat scratch vectors (Workspace, not Buffer: no Shape is built per call, so the step does not allocate).
+        var xNorms = context.Workspace(0, x.Shape[0]);
+        var wNorms = context.Buffer(1, _unitsShape);
         b.MatMul(x, false, w, true, output, 0f);
         b.RowSquaredNorms(x, xNorms);
         b.RowSquaredNorms(w, wNorms);
@@ -84,7 +87,7 @@ public sealed class EuclideanRbf : Layer
         if (inputGradients[0] is { } dx)
         {
             // dL/dx[n,:] = sign · 2 · (x[n,:] · Σ_k dy[n,k] − Σ_k dy[n,k] w[k,:])
-            var rowSums = context.Buffer(2, new Shape(x.Shape[0]));
+            var rowSums = context.Workspace(2, x.Shape[0]);
             b.RowSums(dy, rowSums);
             b.MatMul(dy, false, w, false, dx, 0f);
             b.AddRowScaled(x, rowSums, twice, dx, -twice);
@@ -92,7 +95,7 @@ public sealed class EuclideanRbf : Layer
         if (Trainable && context.NeedParameterGradients)
         {
             // dL/dw[k,:] = sign · 2 · (w[k,:] · Σ_n dy[n,k] − Σ_n dy[n,k] x[n,:])
-            var columnSums = context.Buffer(3, new Shape(Units));
+            var columnSums = context.Buffer(3, _unitsShape);
             b.Fill(columnSums, 0f);
             b.AccumulateColumnSums(dy, columnSums);
             var dw = context.Buffer(4, w.Shape);
