@@ -764,6 +764,104 @@ def lrn_cases() -> list[Case]:
                  alpha=0.5, x_std=1.5),
     ]
 
+# --------------------------------------------------------------------------
+# classic layers: LeNet-5's subsampling and RBF output, padding and cropping
+# --------------------------------------------------------------------------
+
+def lecun_tanh(a: torch.Tensor) -> torch.Tensor:
+    return 1.7159 * torch.tanh(2.0 * a / 3.0)
+
+
+def subsampling_case() -> Case:
+    case = Case("subsampling2d.safetensors",
+                "LeNet-5 subsampling (Subsampling2D, pool 2, stride 2, lecun_tanh): "
+                "y = 1.7159 tanh(2/3 (coefficient[c] * window sum + bias[c])), the window sum taken as "
+                "avg_pool2d * pool area; 'valid', 7x6 input so the last row is dropped.")
+    n, c, h, w, pool = 2, 3, 7, 6, 2
+    x = case.normal(n, c, h, w)
+    coef = case.uniform(c, low=-0.6, high=0.6)
+    bias = case.normal(c, std=0.5)
+    xl, cl, bl = leaf(x), leaf(coef), leaf(bias)
+    pooled = F.avg_pool2d(xl, pool, stride=pool) * (pool * pool)
+    y = lecun_tanh(pooled * cl[None, :, None, None] + bl[None, :, None, None])
+    oh, ow = (h - pool) // pool + 1, (w - pool) // pool + 1
+    assert tuple(y.shape) == (n, c, oh, ow)
+    sums = torch.zeros(n, c, oh, ow, dtype=torch.float64)
+    for i in range(pool):
+        for j in range(pool):
+            sums += x[:, :, i:i + pool * oh:pool, j:j + pool * ow:pool]
+    check_close(y, lecun_tanh(sums * coef[None, :, None, None] + bias[None, :, None, None]), "subsampling")
+    dy = case.normal(*y.shape)
+    (y * dy).sum().backward()
+    case.add("x", x, "input (N, C, H, W)")
+    case.add("coefficient", coef, "trainable coefficient per map (C)")
+    case.add("bias", bias, "trainable bias per map (C)")
+    case.add("dy", dy, "upstream gradient dL/dy (N, C, OH, OW)")
+    case.add("y", y, "output f(coefficient * window sum + bias) (N, C, OH, OW), f(a) = 1.7159 tanh(2a/3)")
+    case.add("dx", xl.grad, "dL/dx (N, C, H, W)")
+    case.add("dcoefficient", cl.grad, "dL/dcoefficient (C)")
+    case.add("dbias", bl.grad, "dL/dbias (C)")
+    case.set_meta(op="subsampling2d", pool=pool, stride=pool, activation="lecun_tanh", n=n, c=c, in_h=h, in_w=w,
+                  out_h=oh, out_w=ow, loss=LAYER_LOSS)
+    return case
+
+
+def rbf_case() -> Case:
+    case = Case("euclidean_rbf.safetensors",
+                "LeNet-5 Euclidean RBF output (EuclideanRbf, negate): y[n,k] = -sum_j (x[n,j] - w[k,j])^2 "
+                "with +-1 prototypes w; gradients for the input and (trainable) prototypes.")
+    n, d, units = 3, 12, 5
+    x = case.normal(n, d)
+    signs = torch.randint(0, 2, (units, d), generator=case.gen).to(torch.float64) * 2 - 1
+    xl, wl = leaf(x), leaf(signs)
+    y = -((xl[:, None, :] - wl[None, :, :]) ** 2).sum(-1)
+    check_close(y, -torch.cdist(x, signs) ** 2, "rbf", tol=1e-9)
+    dy = case.normal(*y.shape)
+    (y * dy).sum().backward()
+    case.add("x", x, "input (N, D)")
+    case.add("prototypes", signs, "prototypes (units, D), each entry -1 or +1")
+    case.add("dy", dy, "upstream gradient dL/dy (N, units)")
+    case.add("y", y, "output -sum_j (x[n,j] - w[k,j])^2 (N, units)")
+    case.add("dx", xl.grad, "dL/dx (N, D)")
+    case.add("dprototypes", wl.grad, "dL/dprototypes (units, D)")
+    case.set_meta(op="euclidean_rbf", n=n, d=d, units=units, negate=True, loss=LAYER_LOSS)
+    return case
+
+
+def pad_crop_case(filename: str, summary: str, *, op: str, top: int, bottom: int, left: int, right: int) -> Case:
+    case = Case(filename, summary)
+    n, c, h, w = 2, 3, 5, 6
+    x = case.normal(n, c, h, w)
+    xl = leaf(x)
+    if op == "zero_padding2d":
+        y = F.pad(xl, (left, right, top, bottom))
+        assert tuple(y.shape) == (n, c, h + top + bottom, w + left + right)
+    else:
+        y = xl[:, :, top:h - bottom, left:w - right]
+        assert tuple(y.shape) == (n, c, h - top - bottom, w - left - right)
+    dy = case.normal(*y.shape)
+    (y * dy).sum().backward()
+    case.add("x", x, "input (N, C, H, W)")
+    case.add("dy", dy, "upstream gradient dL/dy (N, C, OH, OW)")
+    case.add("y", y, "output (N, C, OH, OW)" + (", F.pad with zeros" if op == "zero_padding2d" else ", x[:, :, top:H-bottom, left:W-right]"))
+    case.add("dx", xl.grad, "dL/dx (N, C, H, W)")
+    case.set_meta(op=op, top=top, bottom=bottom, left=left, right=right, n=n, c=c, in_h=h, in_w=w,
+                  out_h=y.shape[2], out_w=y.shape[3], loss=LAYER_LOSS)
+    return case
+
+
+def classic_cases() -> list[Case]:
+    return [
+        subsampling_case(),
+        rbf_case(),
+        pad_crop_case("zero_padding2d.safetensors",
+                      "ZeroPadding2D with uneven padding: 1 row top, 2 bottom, 0 columns left, 3 right (F.pad).",
+                      op="zero_padding2d", top=1, bottom=2, left=0, right=3),
+        pad_crop_case("cropping2d.safetensors",
+                      "Cropping2D with uneven cropping: 1 row top, 0 bottom, 2 columns left, 1 right (slicing).",
+                      op="cropping2d", top=1, bottom=0, left=2, right=1),
+    ]
+
 
 # --------------------------------------------------------------------------
 # whole models
@@ -1029,6 +1127,7 @@ def build_cases() -> list[Case]:
     cases += activation_cases()
     cases += loss_cases()
     cases += lrn_cases()
+    cases += classic_cases()
     cases.append(seed_mnist_case())
     cases.append(keras_mnist_cnn_case(batch=2))
     names = [c.filename for c in cases]

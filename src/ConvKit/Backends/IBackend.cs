@@ -89,6 +89,40 @@ public interface IBackend
     /// <summary>dx overwritten; dGamma and dBeta accumulate.</summary>
     void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor savedMean, Tensor savedInvStd, Tensor dx, Tensor dGamma, Tensor dBeta);
 
+    /// <summary>
+    /// Local response normalisation across channels of x (N, C, ...): y = x / scale^beta with
+    /// scale = k + alpha/size · Σ_{window} x², the window of <paramref name="size"/> channels centred and zero-padded
+    /// (PyTorch's LocalResponseNorm). <paramref name="scaleSaved"/> (same shape as x) receives scale for the backward pass.
+    /// </summary>
+    void LocalResponseNormForward(Tensor x, int size, float alpha, float beta, float k, Tensor y, Tensor scaleSaved);
+
+    /// <summary>dx of local response normalisation from the forward x, y and saved scale (overwrites dx; dx must not alias dy).</summary>
+    void LocalResponseNormBackward(Tensor x, Tensor y, Tensor scaleSaved, Tensor dy, int size, float alpha, float beta, float k, Tensor dx);
+
+    /// <summary>y[n, c, s] = scale[c] · x[n, c, s] + bias[c] for x (N, C, S); y may alias x.</summary>
+    void ChannelAffineForward(Tensor x, Tensor scale, Tensor bias, Tensor y);
+
+    /// <summary>dx = scale[c] · dy (overwritten, skipped when null), dScale += Σ dy·x and dBias += Σ dy per channel (accumulate).</summary>
+    void ChannelAffineBackward(Tensor x, Tensor dy, Tensor scale, Tensor? dx, Tensor dScale, Tensor dBias);
+
+    /// <summary>norms[r] = Σ_j x[r, j]² for x (rows, cols) (overwritten).</summary>
+    void RowSquaredNorms(Tensor x, Tensor norms);
+
+    /// <summary>sums[r] = Σ_j x[r, j] for x (rows, cols) (overwritten).</summary>
+    void RowSums(Tensor x, Tensor sums);
+
+    /// <summary>y[r, j] = alpha · y[r, j] + beta · (rowTerm[r] + columnTerm[j]) for y (rows, cols), in place.</summary>
+    void AddOuterSum(Tensor y, float alpha, Tensor rowTerm, Tensor columnTerm, float beta);
+
+    /// <summary>y[r, j] = beta · y[r, j] + alpha · rowScale[r] · x[r, j] for x, y (rows, cols); x must not alias y.</summary>
+    void AddRowScaled(Tensor x, Tensor rowScale, float alpha, Tensor y, float beta);
+
+    /// <summary>Zero padding: x (N, C, H, W) is copied into y (N, C, OH, OW) at (top, left); the rest of y is zeroed.</summary>
+    void ZeroPad2D(Tensor x, Tensor y, int top, int left);
+
+    /// <summary>Cropping: y (N, C, OH, OW) receives the window of x (N, C, H, W) that starts at (top, left).</summary>
+    void Crop2D(Tensor x, Tensor y, int top, int left);
+
     /// <summary>Inverted dropout with a counter-based mask keyed by (seed, step).</summary>
     void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y);
 

@@ -116,6 +116,7 @@ public abstract class Layer
             var values = new float[p.Value.Length];
             p.Initializer.Fill(values, p.Shape, _layouts[i], random);
             p.Value.CopyFrom(values);
+            p.ApplyMaskToValue();
         }
     }
 

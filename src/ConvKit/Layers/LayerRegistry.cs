@@ -7,6 +7,7 @@ using ConvKit.Layers.Merging;
 using ConvKit.Layers.Normalization;
 using ConvKit.Layers.Pooling;
 using ConvKit.Layers.Regularization;
+using ConvKit.Layers.Reshaping;
 using ConvKit.Tensors;
 using static ConvKit.Layers.LayerConfig;
 
@@ -23,7 +24,8 @@ public static class LayerRegistry
         ["InputLayer"] = c => new InputLayer(new Shape(IntArray(c, "shape")), String(c, "name")),
         ["Conv2D"] = c => new Conv2D(Int(c, "filters"), Pair(c, "kernel_size"), Pair(c, "strides", (1, 1)), PaddingFromJson(c["padding"]),
             Pair(c, "dilation_rate", (1, 1)), Bool(c, "use_bias", true), String(c, "activation"), Int(c, "groups", 1),
-            Init(c, "kernel_initializer", "glorot_uniform"), Init(c, "bias_initializer", "zeros"), String(c, "name")),
+            Init(c, "kernel_initializer", "glorot_uniform"), Init(c, "bias_initializer", "zeros"),
+            Conv2D.ConnectionTableFromJson(c["connection_table"]), String(c, "name")),
         ["Dense"] = c => new Dense(Int(c, "units"), String(c, "activation"), Bool(c, "use_bias", true),
             Init(c, "kernel_initializer", "glorot_uniform"), Init(c, "bias_initializer", "zeros"), String(c, "name")),
         ["Flatten"] = c => new Flatten(String(c, "name")),
@@ -37,6 +39,12 @@ public static class LayerRegistry
         ["LeakyReLU"] = c => new LeakyReLU(Float(c, "alpha", 0.3f), String(c, "name")),
         ["Softmax"] = c => new Softmax(String(c, "name")),
         ["BatchNormalization"] = c => new BatchNormalization(Float(c, "momentum", 0.99f), Float(c, "epsilon", 1e-3f), String(c, "name")),
+        ["LocalResponseNormalization"] = c => new LocalResponseNormalization(Int(c, "size", 5), Float(c, "alpha", 1e-4f), Float(c, "beta", 0.75f),
+            Float(c, "k", 2f), String(c, "name")),
+        ["Subsampling2D"] = c => new Subsampling2D(Pair(c, "pool_size").Item1, Pair(c, "strides", Pair(c, "pool_size")).Item1, String(c, "activation"), String(c, "name")),
+        ["EuclideanRbf"] = c => new EuclideanRbf(Int(c, "units"), Bool(c, "trainable", false), Bool(c, "negate", true), String(c, "name")),
+        ["ZeroPadding2D"] = c => new ZeroPadding2D(PairOf(c["padding"]![0]!.AsArray()), PairOf(c["padding"]![1]!.AsArray()), String(c, "name")),
+        ["Cropping2D"] = c => new Cropping2D(PairOf(c["cropping"]![0]!.AsArray()), PairOf(c["cropping"]![1]!.AsArray()), String(c, "name")),
         ["Concatenate"] = c => new Concatenate(String(c, "name")),
         ["Add"] = c => new Add(String(c, "name")),
     };
@@ -73,6 +81,8 @@ public static class LayerRegistry
             throw new ConvKitException($"The configuration of layer '{config["name"]}' ({typeName}) is invalid: {e.Message}", e);
         }
     }
+
+    private static (int, int) PairOf(JsonArray a) => a.Count == 2 ? ((int)a[0]!, (int)a[1]!) : throw new FormatException($"expected two numbers, got {a.ToJsonString()}.");
 
     private static IInitializer Init(JsonObject c, string key, string fallback) => Initializer.FromName(String(c, key) ?? fallback);
 }

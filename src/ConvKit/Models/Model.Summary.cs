@@ -30,7 +30,7 @@ public partial class Model
             }
             var name = $"{node.Layer.Name} ({(node.Layer is InputLayer ? "InputLayer" : node.Layer.TypeName)})";
             var shape = FormatShape(node.OutputShape, shapeOrder);
-            var count = node.Layer.Parameters.Sum(p => (long)p.Value.Length);
+            var count = node.Layer.Parameters.Sum(p => p.FreeCount);
             var firstUse = Array.FindIndex(_nodes, n => n.Layer == node.Layer) == i;
             var parameters = (firstUse ? count : 0).ToString("N0", CultureInfo.InvariantCulture);
             if (graph)

@@ -203,5 +203,5 @@ public partial class Model
 
     /// <summary>The number of parameters (trainable and non-trainable).</summary>
     public long CountParameters(bool? trainable = null) =>
-        _parameters.Where(p => trainable is null || p.Trainable == trainable).Sum(p => (long)p.Value.Length);
+        _parameters.Where(p => trainable is null || p.Trainable == trainable).Sum(p => p.FreeCount);
 }

@@ -7,6 +7,7 @@ using ConvKit.Layers.Merging;
 using ConvKit.Layers.Normalization;
 using ConvKit.Layers.Pooling;
 using ConvKit.Layers.Regularization;
+using ConvKit.Layers.Reshaping;
 using ConvKit.Models;
 using ConvKit.Tensors;
 using ConvKit.Tests.TestSupport;
@@ -52,6 +53,14 @@ public class GradientTests
     {
         var layer = new Conv2D(3, (2, 3), (2, 1), Padding.Same, biasInitializer: Initializer.GlorotUniform);
         GradientChecker.Check(GradientChecker.Single(layer, new Shape(3, 6, 5)), new Shape(3, 6, 5), batch: 3);
+    }
+
+    [Fact]
+    public void Conv2DWithConnectionTable()
+    {
+        bool[,] table = { { true, false, true }, { false, true, true }, { true, true, false }, { false, true, false } };
+        var layer = new Conv2D(4, 3, padding: Padding.Same, activation: "tanh", biasInitializer: Initializer.GlorotUniform, connectionTable: table);
+        GradientChecker.Check(GradientChecker.Single(layer, new Shape(3, 6, 5)), new Shape(3, 6, 5));
     }
 
     [Theory]
@@ -113,6 +122,62 @@ public class GradientTests
     [Fact]
     public void BatchNormalizationTrainingOnVectors() =>
         GradientChecker.Check(GradientChecker.Single(new BatchNormalization(), new Shape(5)), new Shape(5), batch: 6, training: true);
+
+    [Theory]
+    [InlineData(5, 1e-4f, 0.75f, 2f, 20.0)]
+    [InlineData(5, 0.5f, 0.75f, 2f, 1.5)]
+    [InlineData(3, 1f, 0.6f, 1f, 1.0)]
+    [InlineData(2, 0.8f, 1f, 1.5f, 1.0)]
+    public void LocalResponseNormalization(int size, float alpha, float beta, float k, double scale) =>
+        GradientChecker.Check(GradientChecker.Single(new LocalResponseNormalization(size, alpha, beta, k), new Shape(6, 3, 3)), new Shape(6, 3, 3),
+            sampler: r => (float)((r.NextDouble() * 2 - 1) * scale), epsilon: 1e-2 * scale);
+
+    [Theory]
+    [InlineData(2, null, "lecun_tanh")]
+    [InlineData(2, null, "linear")]
+    [InlineData(3, 2, "tanh")]
+    [InlineData(2, 1, "sigmoid")]
+    public void Subsampling2D(int pool, int? stride, string activation)
+    {
+        var layer = new Subsampling2D(pool, stride, activation);
+        var model = GradientChecker.Single(layer, new Shape(3, 7, 6));
+        layer.Bias.Value.CopyFrom([0.3f, -0.2f, 0.1f]);
+        GradientChecker.Check(model, new Shape(3, 7, 6), batch: 2);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void EuclideanRbf(bool trainable, bool negate)
+    {
+        var layer = new EuclideanRbf(4, trainable, negate);
+        GradientChecker.Check(GradientChecker.Single(layer, new Shape(6)), new Shape(6), batch: 3, rtol: 1e-2, atol: 5e-3);
+        Assert.Equal(trainable, layer.Prototypes.Trainable);
+    }
+
+    [Fact]
+    public void ZeroPadding2D() =>
+        GradientChecker.Check(GradientChecker.Single(new ZeroPadding2D((1, 2), (0, 3)), new Shape(2, 4, 3)), new Shape(2, 4, 3));
+
+    [Fact]
+    public void Cropping2D() =>
+        GradientChecker.Check(GradientChecker.Single(new Cropping2D((1, 0), (2, 1)), new Shape(2, 5, 6)), new Shape(2, 5, 6));
+
+    [Fact]
+    public void LeNetStyleStack()
+    {
+        var model = new Sequential(
+            new InputLayer(new Shape(2, 6, 6)),
+            new ZeroPadding2D(1),
+            new Conv2D(3, 3, activation: "lecun_tanh", connectionTable: new[,] { { true, false }, { false, true }, { true, true } }),
+            new Subsampling2D(2, activation: "lecun_tanh"),
+            new LocalResponseNormalization(3, 0.5f),
+            new Cropping2D((0, 1), (1, 0)),
+            new Flatten(),
+            new EuclideanRbf(3, trainable: true));
+        GradientChecker.Check(model, new Shape(2, 6, 6), batch: 2, rtol: 3e-2, atol: 3e-3);
+    }
 
     [Fact]
     public void ConcatenateAndAddWithFanOut()

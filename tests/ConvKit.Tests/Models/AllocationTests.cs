@@ -1,4 +1,11 @@
+using ConvKit.Layers;
+using ConvKit.Layers.Convolution;
+using ConvKit.Layers.Core;
+using ConvKit.Layers.Normalization;
+using ConvKit.Layers.Pooling;
+using ConvKit.Layers.Reshaping;
 using ConvKit.Losses;
+using ConvKit.Models;
 using ConvKit.Optimizers;
 using ConvKit.Tensors;
 using ConvKit.Training;
@@ -29,9 +36,10 @@ public class AllocationTests
     [Theory]
     [InlineData("seed-mnist", 16)]
     [InlineData("keras-mnist-cnn", 8)]
+    [InlineData("classic-layers", 8)]
     public void TrainingStepAllocatesNothingAfterWarmUp(string name, int batch)
     {
-        var model = ModelZoo.Create(name);
+        var model = name == "classic-layers" ? ClassicLayers() : ModelZoo.Create(name);
         model.Compile(new Adam(), new SparseCategoricalCrossentropy(), ["accuracy"]);
         var n = batch * 6;
         var r = new Random(1);
@@ -44,4 +52,18 @@ public class AllocationTests
         Assert.NotEmpty(steady);
         Assert.All(steady, bytes => Assert.Equal(0, bytes));
     }
+
+    /// <summary>LeNet-5's and AlexNet's layers in one stack: padding, a connection table, subsampling, LRN, cropping, RBF.</summary>
+    private static Model ClassicLayers() => new Sequential(
+        new InputLayer(new Shape(1, 28, 28)),
+        new ZeroPadding2D(2),
+        new Conv2D(6, 5, activation: "lecun_tanh"),
+        new Subsampling2D(2, activation: "lecun_tanh"),
+        new Conv2D(16, 5, activation: "lecun_tanh", connectionTable: ConnectionTables.LeNet5ConnectionTable()),
+        new LocalResponseNormalization(),
+        new Subsampling2D(2, activation: "lecun_tanh"),
+        new Cropping2D((0, 1), (1, 0)),
+        new Flatten(),
+        new Dense(84, "lecun_tanh"),
+        new EuclideanRbf(10, trainable: true));
 }

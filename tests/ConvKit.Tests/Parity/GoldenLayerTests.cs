@@ -5,6 +5,7 @@ using ConvKit.Layers.Convolution;
 using ConvKit.Layers.Core;
 using ConvKit.Layers.Normalization;
 using ConvKit.Layers.Pooling;
+using ConvKit.Layers.Reshaping;
 using ConvKit.Models;
 using ConvKit.Tensors;
 using ConvKit.Tests.TestSupport;
@@ -65,6 +66,88 @@ public class GoldenLayerTests
             parameters.Add(("bias", "b", "db"));
         }
         Run(g, layer, false, parameters.ToArray());
+    }
+
+    [Fact]
+    public void Conv2DWithConnectionTable()
+    {
+        var g = Golden.Load("conv2d_masked");
+        var (k, c) = (g.Shape("mask")[0], g.Shape("mask")[1]);
+        var mask = g["mask"];
+        var table = new bool[k, c];
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < c; j++)
+            {
+                table[i, j] = mask[i * c + j] != 0f;
+            }
+        }
+        var layer = new Conv2D(g.Int("k"), (g.Int("kh"), g.Int("kw")), (g.Int("stride_h"), g.Int("stride_w")), PaddingOf(g), connectionTable: table);
+        var model = GradientChecker.Single(layer, new Shape(g.Shape("x")[1..]));
+        // The fixture stores the unmasked kernel; the layer holds w * mask.
+        var w = g["w"];
+        var taps = g.Int("kh") * g.Int("kw");
+        for (var i = 0; i < w.Length; i++)
+        {
+            w[i] *= mask[i / taps];
+        }
+        layer.Kernel.Value.CopyFrom(w);
+        layer.Bias!.Value.CopyFrom(g["b"]);
+        var x = Tensor.FromArray(new Shape(g.Shape("x")), g["x"]);
+        var y = model.Forward(x);
+        Assertions.Close(g["y"], y.AsSpan(), Rtol, Atol, "y");
+        model.Backward(layer.Name, Tensor.FromArray(y.Shape, g["dy"]), parameterGradients: true);
+        Assertions.Close(g["dx"], model.GetInputGradient().AsSpan(), Rtol, Atol, "dx");
+        var dw = layer.Kernel.Gradient!.ToArray();
+        Assertions.Close(g["dw"], dw, Rtol, Atol, "dw");
+        Assert.All(Enumerable.Range(0, dw.Length).Where(i => mask[i / taps] == 0f), i => Assert.Equal(0f, dw[i]));
+        Assertions.Close(g["db"], layer.Bias.Gradient!.AsSpan(), Rtol, Atol, "db");
+    }
+
+    [Theory]
+    [InlineData("lrn")]
+    [InlineData("lrn_strong")]
+    public void LocalResponseNormalization(string fixture)
+    {
+        var g = Golden.Load(fixture);
+        static float F(Golden g, string key) => float.Parse(g.Meta(key), System.Globalization.CultureInfo.InvariantCulture);
+        Run(g, new LocalResponseNormalization(g.Int("size"), F(g, "alpha"), F(g, "beta"), F(g, "k")));
+    }
+
+    [Fact]
+    public void Subsampling2D()
+    {
+        var g = Golden.Load("subsampling2d");
+        Run(g, new Subsampling2D(g.Int("pool"), g.Int("stride"), g.Meta("activation")), false,
+            ("coefficient", "coefficient", "dcoefficient"), ("bias", "bias", "dbias"));
+    }
+
+    [Fact]
+    public void EuclideanRbf()
+    {
+        var g = Golden.Load("euclidean_rbf");
+        Run(g, new EuclideanRbf(g.Int("units"), trainable: true, negate: g.Meta("negate") == "true"), false, ("prototypes", "prototypes", "dprototypes"));
+    }
+
+    [Fact]
+    public void EuclideanRbfFixedPrototypesStillGiveTheInputGradient()
+    {
+        var g = Golden.Load("euclidean_rbf");
+        Run(g, new EuclideanRbf(g.Int("units")), false, ("prototypes", "prototypes", ""));
+    }
+
+    [Fact]
+    public void ZeroPadding2D()
+    {
+        var g = Golden.Load("zero_padding2d");
+        Run(g, new ZeroPadding2D((g.Int("top"), g.Int("bottom")), (g.Int("left"), g.Int("right"))));
+    }
+
+    [Fact]
+    public void Cropping2D()
+    {
+        var g = Golden.Load("cropping2d");
+        Run(g, new Cropping2D((g.Int("top"), g.Int("bottom")), (g.Int("left"), g.Int("right"))));
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace ConvKit.Tests.TestSupport;
 /// <summary>
 /// Finite-difference gradient checks: for L = Σ y·dy with a fixed random dy, compares the analytic gradients of
 /// the model's backward pass with central differences (L(v + ε) − L(v − ε)) / 2ε, accumulated in double, for the
-/// input and for every trainable parameter. Up to <c>maxChecks</c> elements per tensor are probed.
+/// input and for every trainable parameter (its free entries; masked entries must have a zero gradient). Up to <c>maxChecks</c> elements per tensor are probed.
 /// </summary>
 public static class GradientChecker
 {
@@ -50,9 +50,18 @@ public static class GradientChecker
             return s;
         }
 
-        void Probe(Span<float> values, float[] analytic, string what)
+        void Probe(Span<float> values, float[] analytic, string what, Parameter? parameter = null)
         {
-            var idx = Enumerable.Range(0, values.Length).OrderBy(_ => random.Next()).Take(maxChecks).ToArray();
+            // Masked entries (a connection table's cut weights) are not parameters: their gradient must be exactly zero.
+            if (parameter is not null)
+            {
+                for (var i = 0; i < analytic.Length; i++)
+                {
+                    Assert.True(parameter.IsFree(i) || analytic[i] == 0f, $"{what}[{i}] is masked but has gradient {analytic[i]}.");
+                }
+            }
+            var idx = Enumerable.Range(0, values.Length).Where(i => parameter is null || parameter.IsFree(i))
+                .OrderBy(_ => random.Next()).Take(maxChecks).ToArray();
             foreach (var i in idx)
             {
                 var keep = values[i];
@@ -71,7 +80,7 @@ public static class GradientChecker
         Probe(x.AsSpan(), dx, "dL/dx");
         foreach (var (p, g) in paramGrads)
         {
-            Probe(p.Value.AsSpan(), g, $"dL/d{p.FullName}");
+            Probe(p.Value.AsSpan(), g, $"dL/d{p.FullName}", p);
         }
     }
 

@@ -6,6 +6,7 @@ using ConvKit.Kernels.Cpu.Losses;
 using ConvKit.Kernels.Cpu.Normalization;
 using ConvKit.Kernels.Cpu.Optimizers;
 using ConvKit.Kernels.Cpu.Pooling;
+using ConvKit.Kernels.Cpu.Reshaping;
 using ConvKit.Kernels.Cpu.Threading;
 using ConvKit.Tensors;
 
@@ -211,6 +212,60 @@ public sealed class CpuBackend : IBackend
         BatchNormCpu.BackwardTraining(x.AsSpan(), dy.AsSpan(), n, c, s, gamma.AsSpan(), savedMean.AsSpan(), savedInvStd.AsSpan(),
             dx.AsSpan(), dGamma.AsSpan(), dBeta.AsSpan());
     }
+
+    public void LocalResponseNormForward(Tensor x, int size, float alpha, float beta, float k, Tensor y, Tensor scaleSaved)
+    {
+        var (n, c, s) = Ncs(x);
+        LocalResponseNormCpu.Forward(x.AsSpan(), n, c, s, size, alpha, beta, k, y.AsSpan(), scaleSaved.AsSpan());
+    }
+
+    public void LocalResponseNormBackward(Tensor x, Tensor y, Tensor scaleSaved, Tensor dy, int size, float alpha, float beta, float k, Tensor dx)
+    {
+        var (n, c, s) = Ncs(x);
+        LocalResponseNormCpu.Backward(x.AsSpan(), y.AsSpan(), scaleSaved.AsSpan(), dy.AsSpan(), n, c, s, size, alpha, beta, k, dx.AsSpan());
+    }
+
+    public void ChannelAffineForward(Tensor x, Tensor scale, Tensor bias, Tensor y)
+    {
+        var (n, c, s) = Ncs(x);
+        ChannelAffineCpu.Forward(x.AsSpan(), n, c, s, scale.AsSpan(), bias.AsSpan(), y.AsSpan());
+    }
+
+    public void ChannelAffineBackward(Tensor x, Tensor dy, Tensor scale, Tensor? dx, Tensor dScale, Tensor dBias)
+    {
+        var (n, c, s) = Ncs(x);
+        ChannelAffineCpu.Backward(x.AsSpan(), dy.AsSpan(), n, c, s, scale.AsSpan(), dx is null ? [] : dx.AsSpan(), dScale.AsSpan(), dBias.AsSpan());
+    }
+
+    public void RowSquaredNorms(Tensor x, Tensor norms)
+    {
+        var (rows, cols) = Matrix(x);
+        RowOpsCpu.SquaredNorms(x.AsSpan(), rows, cols, norms.AsSpan());
+    }
+
+    public void RowSums(Tensor x, Tensor sums)
+    {
+        var (rows, cols) = Matrix(x);
+        RowOpsCpu.Sums(x.AsSpan(), rows, cols, sums.AsSpan());
+    }
+
+    public void AddOuterSum(Tensor y, float alpha, Tensor rowTerm, Tensor columnTerm, float beta)
+    {
+        var (rows, cols) = Matrix(y);
+        RowOpsCpu.AddOuterSum(y.AsSpan(), rows, cols, alpha, rowTerm.AsSpan(), columnTerm.AsSpan(), beta);
+    }
+
+    public void AddRowScaled(Tensor x, Tensor rowScale, float alpha, Tensor y, float beta)
+    {
+        var (rows, cols) = Matrix(x);
+        RowOpsCpu.AddRowScaled(x.AsSpan(), rows, cols, rowScale.AsSpan(), alpha, y.AsSpan(), beta);
+    }
+
+    public void ZeroPad2D(Tensor x, Tensor y, int top, int left) =>
+        Padding2DCpu.Pad(x.AsSpan(), Planes(x), x.Shape[2], x.Shape[3], top, left, y.AsSpan(), y.Shape[2], y.Shape[3]);
+
+    public void Crop2D(Tensor x, Tensor y, int top, int left) =>
+        Padding2DCpu.Crop(x.AsSpan(), Planes(x), x.Shape[2], x.Shape[3], top, left, y.AsSpan(), y.Shape[2], y.Shape[3]);
 
     public void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y) =>
         ElementwiseCpu.DropoutForward(x.AsSpan(), rate, seed, step, mask.AsSpan(), y.AsSpan());

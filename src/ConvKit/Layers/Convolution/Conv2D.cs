@@ -13,8 +13,16 @@ namespace ConvKit.Layers.Convolution;
 /// (parameter sharing).
 /// <para>y[n,k,p,q] = b[k] + Σ_c Σ_r Σ_s w[k,c,r,s] · x[n, c, p·sh + r·dh − pad_top, q·sw + s·dw − pad_left]</para>
 /// Input (N, C, H, W), weight (K, C/groups, KH, KW) -> output (N, K, OH, OW). Parameters: K·(C/groups)·KH·KW + K.
+/// <para>
+/// A <c>connectionTable</c> (K, C) says which input channels feed which filter (LeNet-5's S2 -> C3 table, which
+/// groups cannot express): w[k,c,·,·] is fixed at zero wherever <c>connectionTable[k, c]</c> is false. The kernel is
+/// stored full, the cut weights start at zero and their gradient is zeroed after every backward pass, so no optimiser
+/// moves them; parameter counts include only connected weights: Σ_k |{c : table[k,c]}|·KH·KW + K
+/// (LeCun et al. 1998, <see href="http://yann.lecun.com/exdb/publis/pdf/lecun-98.pdf"/>, Table I).
+/// </para>
 /// </summary>
-/// <example><code>new Conv2D(32, 3, padding: Padding.Same, activation: "relu")</code></example>
+/// <example><code>new Conv2D(32, 3, padding: Padding.Same, activation: "relu")
+/// new Conv2D(16, 5, activation: "lecun_tanh", connectionTable: ConnectionTables.LeNet5ConnectionTable()) // LeNet-5 C3: 1,516 parameters</code></example>
 public sealed class Conv2D : Layer
 {
     private Parameter? _kernel;
@@ -22,13 +30,15 @@ public sealed class Conv2D : Layer
     private Conv2DGeometry _geometry;
 
     public Conv2D(int filters, int kernelSize, int strides = 1, Padding? padding = null, int dilation = 1, bool useBias = true,
-        string? activation = null, int groups = 1, IInitializer? kernelInitializer = null, IInitializer? biasInitializer = null, string? name = null)
-        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, (dilation, dilation), useBias, activation, groups, kernelInitializer, biasInitializer, name)
+        string? activation = null, int groups = 1, IInitializer? kernelInitializer = null, IInitializer? biasInitializer = null,
+        bool[,]? connectionTable = null, string? name = null)
+        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, (dilation, dilation), useBias, activation, groups, kernelInitializer, biasInitializer, connectionTable, name)
     {
     }
 
     public Conv2D(int filters, (int Height, int Width) kernelSize, (int Height, int Width) strides, Padding? padding = null, (int Height, int Width)? dilation = null,
-        bool useBias = true, string? activation = null, int groups = 1, IInitializer? kernelInitializer = null, IInitializer? biasInitializer = null, string? name = null)
+        bool useBias = true, string? activation = null, int groups = 1, IInitializer? kernelInitializer = null, IInitializer? biasInitializer = null,
+        bool[,]? connectionTable = null, string? name = null)
         : base(name)
     {
         if (filters <= 0)
@@ -47,6 +57,30 @@ public sealed class Conv2D : Layer
         if (groups <= 0 || filters % groups != 0)
         {
             throw new ConvKitException($"Conv2D groups ({groups}) must be positive and divide the number of filters ({filters}).");
+        }
+        if (connectionTable is not null)
+        {
+            if (groups != 1)
+            {
+                throw new ConvKitException($"Conv2D '{name ?? "conv2d"}': a connection table already says which channels feed which filter; it cannot be combined with groups ({groups}), use groups 1.");
+            }
+            if (connectionTable.GetLength(0) != filters)
+            {
+                throw new ConvKitException($"Conv2D '{name ?? "conv2d"}': the connection table has {connectionTable.GetLength(0)} rows but the layer has {filters} filters; the table must be (filters, input channels).");
+            }
+            for (var k = 0; k < connectionTable.GetLength(0); k++)
+            {
+                var any = false;
+                for (var c = 0; c < connectionTable.GetLength(1); c++)
+                {
+                    any |= connectionTable[k, c];
+                }
+                if (!any)
+                {
+                    throw new ConvKitException($"Conv2D '{name ?? "conv2d"}': filter {k} of the connection table sees no input channel; every filter needs at least one connection.");
+                }
+            }
+            ConnectionTable = (bool[,])connectionTable.Clone();
         }
         Filters = filters;
         KernelSize = kernelSize;
@@ -78,6 +112,9 @@ public sealed class Conv2D : Layer
     public int Groups { get; }
 
     public IInitializer KernelInitializer { get; }
+
+    /// <summary>(filters, input channels): true where input channel c feeds filter k; null when every channel feeds every filter.</summary>
+    public bool[,]? ConnectionTable { get; }
 
     public IInitializer BiasInitializer { get; }
 
@@ -111,7 +148,15 @@ public sealed class Conv2D : Layer
         }
         _geometry = new Conv2DGeometry(c, h, w, Filters, KernelSize.Height, KernelSize.Width, Strides.Height, Strides.Width,
             padTop, padLeft, Dilation.Height, Dilation.Width, oh, ow, Groups);
+        if (ConnectionTable is { } table && (table.GetLength(0) != Filters || table.GetLength(1) != c))
+        {
+            throw ShapeError($"the connection table is ({table.GetLength(0)}, {table.GetLength(1)}) but must be (filters, input channels) = ({Filters}, {c}) for input {s}.");
+        }
         _kernel = AddParameter("kernel", new Shape(Filters, c / Groups, KernelSize.Height, KernelSize.Width), KernelInitializer, WeightLayout.ConvKernel);
+        if (ConnectionTable is { } connections)
+        {
+            _kernel.SetMask(MaskOf(connections, KernelSize.Height * KernelSize.Width));
+        }
         _bias = UseBias ? AddParameter("bias", new Shape(Filters), BiasInitializer, WeightLayout.Vector) : null;
         return new Shape(Filters, oh, ow);
     }
@@ -135,6 +180,10 @@ public sealed class Conv2D : Layer
         if (context.NeedParameterGradients)
         {
             b.Conv2DBackwardFilter(inputs[0], d, Kernel.Gradient!, _bias?.Gradient, _geometry, workspace);
+            if (Kernel.Mask is { } mask)
+            {
+                b.Multiply(Kernel.Gradient!, mask, Kernel.Gradient!);
+            }
         }
         if (inputGradients[0] is { } dx)
         {
@@ -158,6 +207,61 @@ public sealed class Conv2D : Layer
         c["groups"] = Groups;
         c["kernel_initializer"] = KernelInitializer.Name;
         c["bias_initializer"] = BiasInitializer.Name;
+        if (ConnectionTable is { } table)
+        {
+            var rows = new JsonArray();
+            for (var k = 0; k < table.GetLength(0); k++)
+            {
+                var row = new JsonArray();
+                for (var ch = 0; ch < table.GetLength(1); ch++)
+                {
+                    row.Add(table[k, ch] ? 1 : 0);
+                }
+                rows.Add(row);
+            }
+            c["connection_table"] = rows;
+        }
         return c;
+    }
+
+    /// <summary>Reads <c>connection_table</c> (an array of rows of 0/1) from a saved configuration; null when absent.</summary>
+    internal static bool[,]? ConnectionTableFromJson(JsonNode? node)
+    {
+        if (node is not JsonArray rows)
+        {
+            return null;
+        }
+        var width = rows.Count == 0 ? 0 : ((JsonArray)rows[0]!).Count;
+        var table = new bool[rows.Count, width];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var row = (JsonArray)rows[k]!;
+            if (row.Count != width)
+            {
+                throw new ConvKitException($"The connection table's row {k} has {row.Count} entries, row 0 has {width}; the table must be rectangular.");
+            }
+            for (var ch = 0; ch < width; ch++)
+            {
+                table[k, ch] = row[ch]!.GetValue<int>() != 0;
+            }
+        }
+        return table;
+    }
+
+    private static float[] MaskOf(bool[,] table, int taps)
+    {
+        var (filters, channels) = (table.GetLength(0), table.GetLength(1));
+        var mask = new float[filters * channels * taps];
+        for (var k = 0; k < filters; k++)
+        {
+            for (var ch = 0; ch < channels; ch++)
+            {
+                if (table[k, ch])
+                {
+                    mask.AsSpan((k * channels + ch) * taps, taps).Fill(1f);
+                }
+            }
+        }
+        return mask;
     }
 }
