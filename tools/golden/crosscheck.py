@@ -302,6 +302,59 @@ def check_lrn(fname):
     close(f"{fname}:dx", t["dx"], dx)
 
 
+# ------------------------------------------------------ classic layers ----
+
+def check_subsampling(fname):
+    t, m = load(fname)
+    x, dy, coef, bias = t["x"], t["dy"], t["coefficient"], t["bias"]
+    pool, stride = int(m["pool"]), int(m["stride"])
+    n, c, h, w = x.shape
+    oh, ow = (h - pool) // stride + 1, (w - pool) // stride + 1
+    sums = np.zeros((n, c, oh, ow))
+    for i in range(pool):
+        for j in range(pool):
+            sums += x[:, :, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride]
+    a = coef[None, :, None, None] * sums + bias[None, :, None, None]
+    y = 1.7159 * np.tanh(2 * a / 3)
+    close(f"{fname}:y", t["y"], y)
+    da = dy * 1.7159 * (2 / 3) * (1 - np.tanh(2 * a / 3) ** 2)
+    close(f"{fname}:dcoefficient", t["dcoefficient"], (da * sums).sum(axis=(0, 2, 3)))
+    close(f"{fname}:dbias", t["dbias"], da.sum(axis=(0, 2, 3)))
+    dx = np.zeros_like(x)
+    dsum = da * coef[None, :, None, None]
+    for i in range(pool):
+        for j in range(pool):
+            dx[:, :, i:i + stride * (oh - 1) + 1:stride, j:j + stride * (ow - 1) + 1:stride] += dsum
+    close(f"{fname}:dx", t["dx"], dx)
+
+
+def check_rbf(fname):
+    t, m = load(fname)
+    x, w, dy = t["x"], t["prototypes"], t["dy"]
+    sign = -1.0 if m["negate"] == "true" else 1.0
+    diff = x[:, None, :] - w[None, :, :]
+    close(f"{fname}:y", t["y"], sign * (diff ** 2).sum(axis=-1))
+    g = sign * dy
+    close(f"{fname}:dx", t["dx"], 2 * (g[:, :, None] * diff).sum(axis=1))
+    close(f"{fname}:dprototypes", t["dprototypes"], -2 * (g[:, :, None] * diff).sum(axis=0))
+
+
+def check_pad_crop(fname):
+    t, m = load(fname)
+    x, dy = t["x"], t["dy"]
+    top, bottom, left, right = (int(m[k]) for k in ("top", "bottom", "left", "right"))
+    h, w = x.shape[2], x.shape[3]
+    if m["op"] == "zero_padding2d":
+        y = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+        dx = dy[:, :, top:top + h, left:left + w]
+    else:
+        y = x[:, :, top:h - bottom, left:w - right]
+        dx = np.zeros_like(x)
+        dx[:, :, top:h - bottom, left:w - right] = dy
+    close(f"{fname}:y", t["y"], y)
+    close(f"{fname}:dx", t["dx"], dx)
+
+
 # --------------------------------------------------------------- models ----
 
 def relu(z):
@@ -371,6 +424,8 @@ def main() -> int:
             "conv2d": check_conv, "maxpool2d": check_pool, "avgpool2d": check_pool,
             "global_avgpool2d": check_global_avgpool, "dense": check_dense, "batch_norm": check_bn,
             "activations": check_activations, "losses": check_losses, "local_response_norm": check_lrn,
+            "subsampling2d": check_subsampling, "euclidean_rbf": check_rbf,
+            "zero_padding2d": check_pad_crop, "cropping2d": check_pad_crop,
             "seed-mnist": check_seed_mnist, "keras-mnist-cnn": check_keras_mnist,
         }.get(op)
         if handler is None:
