@@ -22,6 +22,16 @@ public static class ModelZoo
         ["mlp"] = new("A fully connected baseline: Flatten, Dense 512, Dense 512, softmax (669,706 parameters on MNIST).", Mnist, 10, Mlp),
         ["vgg-small"] = new("A VGG-style net: three blocks of two 3x3 convolutions with batch norm (32, 64, 128 filters), max pooling and dropout, Dense 256, softmax.", Mnist, 10, ModernModels.VggSmall),
         ["resnet-small"] = new("A CIFAR-style ResNet-14: 3x3 stem, three stages of two basic blocks (16, 32, 64 filters; projection shortcuts where the shape changes), global average pooling, softmax.", Mnist, 10, ModernModels.ResNetSmall),
+        ["lenet5"] = new("LeNet-5 (LeCun et al. 1998): 32x32 input, C1 6@5x5, S2, C3 16@5x5 by the paper's connection table, S4, C5 120, F6 84, scaled tanh, Euclidean RBF output (60,000 trainable parameters).", Mnist, 10,
+            (shape, classes, seed) => ClassicModels.LeNet5(shape, classes, seed)),
+        ["lenet5-softmax"] = new("LeNet-5 with a plain Dense softmax output instead of the RBF units.", Mnist, 10,
+            (shape, classes, seed) => ClassicModels.LeNet5(shape, classes, seed, rbfOutput: false)),
+        ["alexnet"] = new("AlexNet (Krizhevsky et al. 2012): five convolutions, the two-GPU split as groups 2, LRN, overlapping max pooling, two Dense 4096 with dropout (60,965,224 parameters).", ImageNet227, 1000, ClassicModels.AlexNet),
+        ["alexnet-single"] = new("Single-tower AlexNet in torchvision's layout: no groups, no LRN (61,100,840 parameters).", ImageNet224, 1000, ClassicModels.AlexNetSingleTower),
+        ["googlenet"] = new("GoogLeNet / Inception v1 (Szegedy et al. 2014, Table 1): nine Inception modules, global average pooling, dropout 40%, softmax.", ImageNet224, 1000,
+            (shape, classes, seed) => ClassicModels.GoogLeNet(shape, classes, seed)),
+        ["googlenet-aux"] = new("GoogLeNet with its two auxiliary classifiers on 4a and 4d as extra outputs, trained with loss weight 0.3 each.", ImageNet224, 1000,
+            (shape, classes, seed) => ClassicModels.GoogLeNet(shape, classes, seed, auxiliaryClassifiers: true)),
     };
 
     /// <summary>The names of the built-in models.</summary>
