@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.SummaryCommand.Create());
         root.Subcommands.Add(Commands.FilterCommand.Create());
         root.Subcommands.Add(Commands.ExplainCommand.Create());
+        root.Subcommands.Add(Commands.DatasetCommand.Create());
         return root;
     }
 

@@ -34,11 +34,14 @@ internal static class TrainCommand
         var json = CommonOptions.Json();
         var noDownload = CommonOptions.NoDownload();
         var threads = CommonOptions.Threads();
+        var folder = new FolderDatasetOptions();
+        dataset.Description = "Dataset name: mnist, fashion-mnist, or folder (--data DIR holds one sub-folder of images per class).";
         var command = new Command("train", "Train a built-in model and report its test accuracy.")
         {
             model, dataset, data, epochs, batch, split, seed, optimizer, lr, schedule, limit, output, pictures, noPictures, json, noDownload, threads,
         };
-        command.SetAction(r => Run(new TrainSettings(
+        folder.AddTo(command, training: true);
+        command.SetAction(r => Run(folder.Read(r), new TrainSettings(
             r.GetValue(model)!, r.GetValue(dataset)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batch), r.GetValue(split), r.GetValue(seed),
             r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(schedule)!, r.GetValue(limit), r.GetValue(output), r.GetValue(pictures), !r.GetValue(noPictures),
             r.GetValue(json), !r.GetValue(noDownload), r.GetValue(threads))));
@@ -56,7 +59,7 @@ internal static class TrainCommand
         _ => throw new UserErrorException($"Unknown --lr-schedule '{name}'. Known: constant, cosine, step."),
     };
 
-    private static int Run(TrainSettings s)
+    private static int Run(FolderDatasetSettings folderSettings, TrainSettings s)
     {
         CommonOptions.ApplyThreads(s.Threads);
         if (s.Epochs < 1 || s.BatchSize < 1)
@@ -76,7 +79,9 @@ internal static class TrainCommand
             }
         }
         var log = s.Json ? Console.Error : Console.Out;
-        var ds = Dataset.Load(s.Dataset, s.Data, s.AllowDownload);
+        _ = folderSettings.ToAugmenter(s.Seed, channels: 3);   // a bad --augment fails before any loading
+        var ds = TrainingData.Load(s.Dataset, s.Data, s.AllowDownload, folderSettings, s.Seed, log);
+        var augmentation = folderSettings.ToAugmenter(s.Seed, ds.Train.Channels);
         var train = ds.Train;
         if (s.Limit is { } limit)
         {
@@ -105,6 +110,7 @@ internal static class TrainCommand
             ValidationSplit = s.ValidationSplit,
             Progress = log,
             Callbacks = [new TerminateOnNaN()],
+            Augmentation = augmentation,
         });
         var trainSeconds = clock.Elapsed.TotalSeconds;
 

@@ -150,6 +150,91 @@ public sealed class ImageSet
         return (Select(order.AsSpan(0, at)), Select(order.AsSpan(at)));
     }
 
+    /// <summary>
+    /// Holds out <paramref name="holdoutFraction"/> of each class, so both parts keep the class proportions
+    /// (scikit-learn's <c>train_test_split(stratify=y)</c>): class c with n_c images gives
+    /// <c>round(n_c · fraction)</c> to the held-out part, at least one when n_c ≥ 2 and never all of them, chosen by
+    /// a shuffle seeded with (<paramref name="seed"/>, c). Both parts keep the original order of the images. The
+    /// same seed gives the same split on every platform.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="holdoutFraction"/> is not strictly between 0 and 1.</exception>
+    /// <exception cref="ConvKitException">The set is too small for either part to be non-empty.</exception>
+    public (ImageSet Train, ImageSet Holdout) StratifiedSplit(double holdoutFraction, int seed)
+    {
+        var (train, holdout) = StratifiedSplitIndices(holdoutFraction, seed);
+        return (Select(train), Select(holdout));
+    }
+
+    /// <summary>The image indices of <see cref="StratifiedSplit"/>'s two parts, each in increasing order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="holdoutFraction"/> is not strictly between 0 and 1.</exception>
+    /// <exception cref="ConvKitException">The set is too small for either part to be non-empty.</exception>
+    public (int[] Train, int[] Holdout) StratifiedSplitIndices(double holdoutFraction, int seed)
+    {
+        if (!(holdoutFraction > 0 && holdoutFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(holdoutFraction), holdoutFraction, "The held-out fraction must be strictly between 0 and 1.");
+        }
+        var held = new bool[Count];
+        var byClass = new List<int>[ClassCount];
+        for (var c = 0; c < ClassCount; c++)
+        {
+            byClass[c] = [];
+        }
+        for (var i = 0; i < Count; i++)
+        {
+            byClass[Labels[i]].Add(i);
+        }
+        var heldCount = 0;
+        for (var c = 0; c < ClassCount; c++)
+        {
+            var members = byClass[c].ToArray();
+            var n = members.Length;
+            if (n < 2)
+            {
+                continue;
+            }
+            var take = Math.Clamp((int)Math.Round(n * holdoutFraction, MidpointRounding.AwayFromZero), 1, n - 1);
+            SplitMix64.For(seed, stream: c).Shuffle(members);
+            for (var k = 0; k < take; k++)
+            {
+                held[members[k]] = true;
+            }
+            heldCount += take;
+        }
+        if (heldCount == 0 || heldCount == Count)
+        {
+            throw new ConvKitException(
+                $"A set of {Count} images is too small to hold out {holdoutFraction} of each class: one part would be empty.");
+        }
+        var train = new int[Count - heldCount];
+        var holdout = new int[heldCount];
+        int t = 0, h = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (held[i])
+            {
+                holdout[h++] = i;
+            }
+            else
+            {
+                train[t++] = i;
+            }
+        }
+        return (train, holdout);
+    }
+
+    /// <summary>How many images each class has, their shares and the imbalance ratio (see <see cref="Data.ClassBalance"/>).</summary>
+    /// <param name="warnAbove">The imbalance ratio (largest / smallest class) above which the report warns.</param>
+    public ClassBalance ClassBalance(double warnAbove = Data.ClassBalance.DefaultWarnAbove)
+    {
+        var counts = new int[ClassCount];
+        foreach (var label in Labels)
+        {
+            counts[label]++;
+        }
+        return Data.ClassBalance.FromCounts(ClassNames, counts, warnAbove);
+    }
+
     private int SplitPoint(double validationFraction)
     {
         if (!(validationFraction > 0 && validationFraction < 1))

@@ -45,6 +45,29 @@ internal struct SplitMix64
         }
     }
 
+    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>A standard normal value (Box-Muller; draws two uniforms and uses the cosine branch only, so every call costs the same).</summary>
+    public double NextGaussian()
+    {
+        var u1 = 1.0 - NextDouble();   // (0, 1], so the logarithm is finite
+        var u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>
+    /// A generator for item <paramref name="item"/> of stream <paramref name="stream"/> of <paramref name="seed"/>
+    /// (for example one per sample of an epoch), so its values depend on the triple alone, never on the order in
+    /// which items are visited or on the thread that visits them.
+    /// </summary>
+    public static SplitMix64 For(int seed, int stream, int item)
+    {
+        var streamState = For(seed, stream).Next();
+        var mixer = new SplitMix64(streamState ^ ((ulong)(uint)item * 0xD1B54A32D192ED03UL));
+        return new SplitMix64(mixer.Next());
+    }
+
     /// <summary>A generator for stream <paramref name="stream"/> of <paramref name="seed"/> (for example one per epoch).</summary>
     public static SplitMix64 For(int seed, int stream)
     {

@@ -154,6 +154,15 @@ public partial class Model
         StopTraining = false;
 
         var n = trainX.Shape[0];
+        var augmentation = options.Augmentation;
+        if (augmentation is not null)
+        {
+            if (trainX.Shape.Rank != 4)
+            {
+                throw new ConvKitException($"Augmentation needs image input (N, C, H, W); model '{Name}' is trained on {trainX.Shape}.");
+            }
+            augmentation.Prepare(trainX.AsSpan(), n, trainX.Shape[1], trainX.Shape[2], trainX.Shape[3]);
+        }
         var batch = Math.Min(options.BatchSize, n);
         var batches = (n + batch - 1) / batch;
         var order = new int[n];
@@ -198,6 +207,7 @@ public partial class Model
                 {
                     xs.Slice(order[start + i] * sampleSize, sampleSize).CopyTo(stage.Slice(i * sampleSize, sampleSize));
                 }
+                augmentation?.Apply(staging.AsMemory(0, count * sampleSize), order.AsMemory(start, count), epoch, trainX.Shape[1], trainX.Shape[2], trainX.Shape[3]);
                 Backend.Upload(stage, input);
                 var tb = trainT.Gather(order.AsSpan(start, count), stagingLabels, stagingTargets, labelsBuffer, Backend, this, count);
 

@@ -1,3 +1,4 @@
+using ConvKit.Data.Augmentation;
 using ConvKit.Tensors;
 
 namespace ConvKit.Training;
@@ -31,4 +32,10 @@ public sealed record FitOptions
 
     /// <summary>The first epoch (0-based), to resume training.</summary>
     public int InitialEpoch { get; init; }
+
+    /// <summary>
+    /// Random transformations applied to each training batch after it is gathered and before the forward pass
+    /// (images (N, C, H, W) only); validation data is never augmented. Null for none.
+    /// </summary>
+    public Augmenter? Augmentation { get; init; }
 }
