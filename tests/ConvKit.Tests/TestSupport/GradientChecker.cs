@@ -85,6 +85,25 @@ public static class GradientChecker
     }
 
     /// <summary>A model of one layer on one input of <paramref name="inputShape"/>.</summary>
+    /// <summary>
+    /// Distinct values k · <paramref name="spacing"/> for distinct k in [−400, 400), spaced well beyond 2ε, so no
+    /// max-pool window has a near tie.
+    /// </summary>
+    public static Func<Random, float> Distinct(float spacing = 0.05f)
+    {
+        var used = new HashSet<int>();
+        return r =>
+        {
+            int k;
+            do
+            {
+                k = r.Next(-400, 400);
+            }
+            while (!used.Add(k));
+            return k * spacing;
+        };
+    }
+
     public static Model Single(Layer layer, Shape inputShape, int seed = 3)
     {
         var input = Input.Create(inputShape);

@@ -167,17 +167,7 @@ public partial class ClassicModelTests
         var y = InceptionModule.Create(input, 2, 2, 3, 1, 2, 2, "tiny");
         var model = new Model(input, y, seed: 5);
         // Distinct inputs spaced beyond 2ε, so no 3x3 max-pool window holds a near tie, and a small ε so no ReLU input crosses zero.
-        var used = new HashSet<int>();
-        GradientChecker.Check(model, new Shape(3, 6, 6), batch: 2, epsilon: 1e-3, sampler: r =>
-        {
-            int k;
-            do
-            {
-                k = r.Next(-400, 400);
-            }
-            while (!used.Add(k));
-            return k * 0.005f;
-        });
+        GradientChecker.Check(model, new Shape(3, 6, 6), batch: 2, epsilon: 1e-3, sampler: GradientChecker.Distinct(0.005f));
     }
 
     /// <summary>
