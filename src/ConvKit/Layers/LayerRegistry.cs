@@ -38,6 +38,7 @@ public static class LayerRegistry
         ["ReLU"] = c => new ReLU(String(c, "name")),
         ["LeakyReLU"] = c => new LeakyReLU(Float(c, "alpha", 0.3f), String(c, "name")),
         ["Softmax"] = c => new Softmax(String(c, "name")),
+        ["RubbishClassSoftmax"] = c => new RubbishClassSoftmax(Float(c, "rubbish_logit"), String(c, "name")),
         ["BatchNormalization"] = c => new BatchNormalization(Float(c, "momentum", 0.99f), Float(c, "epsilon", 1e-3f), String(c, "name")),
         ["LocalResponseNormalization"] = c => new LocalResponseNormalization(Int(c, "size", 5), Float(c, "alpha", 1e-4f), Float(c, "beta", 0.75f),
             Float(c, "k", 2f), String(c, "name")),

@@ -18,13 +18,20 @@ namespace ConvKit.Zoo;
 public static class ClassicModels
 {
     /// <summary>
+    /// LeNet-5's constant j of eq. 9: the squared distance to the right prototype below which the criterion stops
+    /// pulling (the paper gives no value; 84 ±1 code bits each off by about 0.25 add up to 5).
+    /// </summary>
+    public const float RubbishDistance = 5f;
+
+    /// <summary>
     /// LeNet-5 (LeCun, Bottou, Bengio and Haffner 1998, "Gradient-based learning applied to document recognition",
     /// section II-B, <see href="http://yann.lecun.com/exdb/publis/pdf/lecun-98.pdf"/>): a 32x32 input (smaller images,
     /// such as MNIST's 28x28, are zero-padded to 32x32), C1 6@5x5, S2 subsampling with a trainable coefficient and
     /// bias per map, C3 16@5x5 wired by the paper's Table I (<see cref="ConnectionTables.LeNet5ConnectionTable"/>), S4, C5 120@5x5,
     /// F6 84, every unit squashed by 1.7159·tanh(2a/3), and the output layer of Euclidean RBF units
-    /// y_k = Σ_j (x_j − w_kj)² with fixed ±1 prototypes, read as logits −y_k through a softmax (the paper's
-    /// maximum-a-posteriori criterion, eq. 9, without its constant rubbish class).
+    /// y_k = Σ_j (x_j − w_kj)² with fixed ±1 prototypes, whose logits −y_k go through a softmax with the paper's
+    /// "rubbish class" of constant logit −j (<see cref="RubbishClassSoftmax"/>, j = <see cref="RubbishDistance"/>),
+    /// so that cross-entropy is the paper's maximum-a-posteriori criterion (eq. 9).
     /// Trainable parameters: C1 156, S2 12, C3 1,516, S4 32, C5 48,120, F6 10,164, in all 60,000; the RBF
     /// prototypes add 840 fixed ones. With <paramref name="rbfOutput"/> false the output is a plain Dense softmax.
     /// </summary>
@@ -48,7 +55,7 @@ public static class ClassicModels
         if (rbfOutput)
         {
             layers.Add(new EuclideanRbf(classes, name: "rbf"));
-            layers.Add(new Softmax(name: "output"));
+            layers.Add(new RubbishClassSoftmax(-RubbishDistance, name: "output"));
         }
         else
         {
