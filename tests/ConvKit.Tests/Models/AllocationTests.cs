@@ -37,9 +37,20 @@ public class AllocationTests
     [InlineData("seed-mnist", 16)]
     [InlineData("keras-mnist-cnn", 8)]
     [InlineData("classic-layers", 8)]
+    [InlineData("lenet5", 8)]
+    [InlineData("vgg-small", 4)]
+    [InlineData("resnet-small", 4)]
+    [InlineData("two-outputs", 8)]
+    [InlineData("inception", 4)]
     public void TrainingStepAllocatesNothingAfterWarmUp(string name, int batch)
     {
-        var model = name == "classic-layers" ? ClassicLayers() : ModelZoo.Create(name);
+        var model = name switch
+        {
+            "classic-layers" => ClassicLayers(),
+            "two-outputs" => TwoOutputs(),
+            "inception" => Inception(),
+            _ => ModelZoo.Create(name),
+        };
         model.Compile(new Adam(), new SparseCategoricalCrossentropy(), ["accuracy"]);
         var n = batch * 6;
         var r = new Random(1);
@@ -51,6 +62,28 @@ public class AllocationTests
         var steady = probe.PerBatch.Skip(11).ToArray();
         Assert.NotEmpty(steady);
         Assert.All(steady, bytes => Assert.Equal(0, bytes));
+    }
+
+    /// <summary>A trunk with a main and an auxiliary classifier, trained on the weighted sum of their losses.</summary>
+    private static Model TwoOutputs()
+    {
+        var input = Input.Create(1, 28, 28);
+        var trunk = new Conv2D(4, 3, strides: 2, activation: "relu").Call(input);
+        var flat = new Flatten().Call(trunk);
+        var main = new Dense(10, "softmax").Call(new Dense(16, "relu").Call(flat));
+        var aux = new Dense(10, "softmax").Call(flat);
+        return new Model([input], [main, aux]) { DefaultLossWeights = [1f, 0.3f] };
+    }
+
+    /// <summary>A small Inception module (fan-out, 'same' max pooling, concatenation) with LRN before the classifier.</summary>
+    private static Model Inception()
+    {
+        var input = Input.Create(1, 28, 28);
+        var x = new Conv2D(8, 3, strides: 2, activation: "relu").Call(input);
+        x = InceptionModule.Create(x, 4, 3, 4, 2, 2, 2, "mixed");
+        x = new LocalResponseNormalization().Call(x);
+        var y = new Dense(10, "softmax").Call(new GlobalAveragePooling2D().Call(x));
+        return new Model(input, y);
     }
 
     /// <summary>LeNet-5's and AlexNet's layers in one stack: padding, a connection table, subsampling, LRN, cropping, RBF.</summary>

@@ -48,11 +48,27 @@ public sealed class RubbishClassSoftmax : Layer
     {
         var b = context.Backend;
         var x = inputs[0];
-        var extended = context.Buffer(0, new Shape(x.Shape[0], x.Shape[1] + 1));
+        var extended = context.Buffer(0, ExtendedShape(x.Shape[0], x.Shape[1]));
         b.Fill(extended, RubbishLogit);
         b.CopyChannels(x, extended, 0);
         b.ActivationForward(ActivationKind.Softmax, 0f, extended, extended);
         b.ExtractChannels(extended, 0, output);
+    }
+
+    private readonly Dictionary<int, Shape> _extendedShapes = [];
+
+    /// <summary>(batch, classes + 1), built once per batch size so that a training step allocates nothing.</summary>
+    private Shape ExtendedShape(int batch, int classes)
+    {
+        lock (_extendedShapes)
+        {
+            if (!_extendedShapes.TryGetValue(batch, out var shape))
+            {
+                shape = new Shape(batch, classes + 1);
+                _extendedShapes[batch] = shape;
+            }
+            return shape;
+        }
     }
 
     /// <summary>dx_k = y_k (dy_k − Σ_i y_i dy_i): the softmax Jacobian, which does not depend on the constant logit.</summary>

@@ -34,9 +34,10 @@ public sealed class Add : Layer
 
     public override void Backward(LayerContext context, IReadOnlyList<Tensor> inputs, Tensor output, Tensor outputGradient, IReadOnlyList<Tensor?> inputGradients)
     {
-        foreach (var dx in inputGradients)
+        // An index loop: foreach over the IReadOnlyList would box its enumerator on every step.
+        for (var i = 0; i < inputGradients.Count; i++)
         {
-            if (dx is not null)
+            if (inputGradients[i] is { } dx)
             {
                 context.Backend.Copy(outputGradient, dx);
             }
