@@ -33,10 +33,10 @@ internal static class ExplainPictures
     public static byte[] FeatureMaps(ImageBatch maps, int index, string title, int pictureWidth = 0)
     {
         var columns = maps.Channels <= 8 ? maps.Channels : maps.Channels <= 32 ? 8 : 16;
-        if (maps.Height == 1)
+        if (maps.Height == 1 && (maps.Channels == 1 || maps.Width == 1))
         {
-            // A vector layer: one strip (1 x units) per image, drawn as a single tile.
-            return FeatureMapGrid.Render(maps.Image(index).ToArray(), 1, 1, maps.Width, 1, title, pictureWidth: pictureWidth == 0 ? 800 : pictureWidth);
+            // A vector layer, or maps of 1x1 (LeNet-5's C5): one strip (1 x units) per image, drawn as a single tile.
+            return FeatureMapGrid.Render(maps.Image(index).ToArray(), 1, 1, maps.ImageSize, 1, title, pictureWidth: pictureWidth == 0 ? 800 : pictureWidth);
         }
         return FeatureMapGrid.Render(maps.Image(index).ToArray(), maps.Channels, maps.Height, maps.Width, columns, title, pictureWidth: pictureWidth);
     }

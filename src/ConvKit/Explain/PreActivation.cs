@@ -9,7 +9,7 @@ namespace ConvKit.Explain;
 
 /// <summary>
 /// Reads a layer's output before its own activation function from the last forward pass: the output itself when
-/// the layer is linear; the input of a stand-alone activation layer; x·W + b or the convolution recomputed from the
+/// the layer is linear; the input of a stand-alone activation layer (or of LeNet-5's rubbish-class softmax); x·W + b or the convolution recomputed from the
 /// layer's input for a Dense or Conv2D layer with a fused activation. Explainers use it so that a target is a
 /// score (a logit, a unit's net input) whose gradient does not vanish when a ReLU is off or a softmax saturates.
 /// Buffers are made once per batch size.
@@ -26,7 +26,7 @@ internal sealed class PreActivation
         _model = model;
         _node = node;
         var layer = node.Layer;
-        if (layer.FusedActivation != ActivationKind.Linear && !(node.Inbound.Count == 1 && layer is Activation or Dense or Conv2D))
+        if (layer.FusedActivation != ActivationKind.Linear && !(node.Inbound.Count == 1 && layer is Activation or RubbishClassSoftmax or Dense or Conv2D))
         {
             throw new ConvKitException($"Cannot read the output of layer '{layer.Name}' ({layer.TypeName}) before its {ActivationFunctions.ToName(layer.FusedActivation)} activation.");
         }
@@ -42,7 +42,7 @@ internal sealed class PreActivation
             return output;
         }
         var input = _model.GetActivation(_node.Inbound[0].Layer.Name);
-        if (layer is Activation)
+        if (layer is Activation or RubbishClassSoftmax)
         {
             return input;
         }

@@ -178,6 +178,19 @@ public sealed class ExplainCliTests : IDisposable
         Assert.True(code == 0, stderr);
         AssertReport(Path.Combine(Out, "report.html"), ["The model", "Filters", "Feature maps", "Saliency", "Grad-CAM", "Occlusion", "Class visualisations", "Deep Dream"]);
     }
+
+    /// <summary>LeNet-5: 1x1 feature maps (C5), tanh units and the rubbish-class softmax, whose class scores are the RBF logits.</summary>
+    [SharedDataFact]
+    public void TheReportWorksOnLeNet5()
+    {
+        var model = _dir.File("lenet5.safetensors");
+        ModelZoo.Create("lenet5", seed: 2).Save(model);
+        var (code, _, stderr) = Run("explain", "report", "--model-file", model, "--dataset", "mnist", "--data", SharedData.Root!, "--no-download",
+            "--samples", "2", "--steps", "10", "--out", Out);
+        Assert.True(code == 0, stderr);
+        AssertReport(Path.Combine(Out, "report.html"), ["The model", "Filters", "Feature maps", "Saliency", "Grad-CAM", "Occlusion", "Class visualisations"]);
+        Assert.Contains(">c5 for ", File.ReadAllText(Path.Combine(Out, "report.html")));
+    }
 }
 
 /// <summary>CLI tests capture the console, so they run alone.</summary>
