@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using ConvKit.Kernels.Cpu.Convolution;
 using ConvKit.Kernels.Cpu.Gemm;
+using ConvKit.Kernels.Cpu.Pooling;
 using ConvKit.Kernels.Cpu.Threading;
 
 namespace ConvKit.Bench;
@@ -8,7 +9,7 @@ namespace ConvKit.Bench;
 /// <summary>
 /// <c>gemm</c>: the FMA ceiling, SGEMM on square sizes, and the GEMM and convolution shapes of two small MNIST
 /// CNNs, each as GFLOP/s and as a percentage of the ceiling measured in the same run.
-/// Options: <c>--quick</c> (fewer, smaller cases), <c>--steps</c> (the naive-to-fast walk-through of docs/kernels.md).
+/// Options: <c>--quick</c> (fewer, smaller cases), <c>--pool</c> (only the max-pooling rows), <c>--steps</c> (the naive-to-fast walk-through of docs/kernels.md).
 /// </summary>
 public static class GemmBenchmark
 {
@@ -25,6 +26,12 @@ public static class GemmBenchmark
         if (args.Contains("--steps"))
         {
             GemmSteps.Run(peak1, peakN, threads);
+            return 0;
+        }
+
+        if (args.Contains("--pool"))
+        {
+            PrintPooling(threads, quick);
             return 0;
         }
 
@@ -52,7 +59,20 @@ public static class GemmBenchmark
             var seconds = GemmTiming.Measure(action, repeats: quick ? 3 : 7, warmupSeconds: quick ? 0.1 : 0.3);
             Print($"{name,-58}", flops, seconds, Peak(t));
         }
+        PrintPooling(threads, quick);
         return 0;
+    }
+
+    private static void PrintPooling(int threads, bool quick)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Max pooling 2x2 on {threads} threads (input floats read per ns)");
+        Console.WriteLine($"{"case",-58} {"median ms",10} {"floats/ns",10} {"best ms",10}");
+        foreach (var (name, floats, action) in PoolCases())
+        {
+            var seconds = GemmTiming.Measure(action, repeats: quick ? 3 : 7, warmupSeconds: quick ? 0.1 : 0.3);
+            Console.WriteLine($"{name,-58} {seconds.Median * 1e3,10:F3} {floats / seconds.Median / 1e9,10:F2} {seconds.Best * 1e3,10:F3}");
+        }
     }
 
     internal static float[] Random(int length, int seed)
@@ -137,6 +157,21 @@ public static class GemmBenchmark
             yield return ($"{name} backward data", flops, () => Conv2DCpu.BackwardData(output, weight, batch, g, dInput, workspace), threads);
         }
         yield return ($"{name} backward filter", flops, () => Conv2DCpu.BackwardFilter(input, output, batch, g, dWeight, dBias, workspace), threads);
+    }
+
+    /// <summary>The max-pooling layers of seed-mnist (batch 64) and keras-mnist-cnn (batch 128), forward and backward.</summary>
+    private static IEnumerable<(string Name, double Floats, Action Run)> PoolCases()
+    {
+        foreach (var (name, planes, size) in new[] { ("seed  pool1 16x28x28 N=64", 64 * 16, 28), ("seed  pool2 32x14x14 N=64", 64 * 32, 14), ("keras pool 64x24x24 N=128", 128 * 64, 24) })
+        {
+            var g = Pool2DGeometry.Create(size, size, 2, 2, 2, 2);
+            var x = Random(planes * g.InputPlaneSize, 5);
+            var y = new float[planes * g.OutputPlaneSize];
+            var argmax = new int[y.Length];
+            var dx = new float[x.Length];
+            yield return ($"{name} forward", x.Length, () => MaxPool2DCpu.Forward(x, planes, g, y, argmax));
+            yield return ($"{name} backward", x.Length, () => MaxPool2DCpu.Backward(y, argmax, planes, g, dx));
+        }
     }
 
     private static IEnumerable<(string, double, Action, int)> Dense(string name, int batch, int inputs, int outputs, int threads)

@@ -234,6 +234,62 @@ public class PoolingCpuTests
     }
 
     [Fact]
+    public void TwoByTwoBackwardMatchesTheScatterOnAllWidths()
+    {
+        var seed = 300;
+        foreach (var h in new[] { 2, 3, 5 })
+        {
+            for (var w = 2; w <= 60; w++)
+            {
+                var g = Pool2DGeometry.Create(h, w, 2, 2, 2, 2);
+                var x = Uniform(2 * g.InputPlaneSize, ++seed, -2f, 2f).Select(v => MathF.Round(v)).ToArray();
+                var y = new float[2 * g.OutputPlaneSize];
+                var arg = new int[y.Length];
+                MaxPool2DCpu.Forward(x, 2, g, y, arg);
+                var dy = Uniform(y.Length, ++seed, -1f, 1f);
+                dy[0] = -0f; // the scatter gives 0 + -0 = +0
+                var expected = new float[x.Length];
+                PoolingReference.MaxBackward(dy, arg, 2, g, expected);
+                var dx = Guarded(x.Length);
+                Array.Fill(dx, float.NaN, 0, x.Length); // every element must be written
+                MaxPool2DCpu.Backward(dy, arg, 2, g, dx);
+                AssertBitwiseEqual(expected, dx.AsSpan(0, x.Length), $"2x2 backward {h}x{w}");
+                AssertGuardIntact(dx, x.Length);
+            }
+        }
+    }
+
+    [Fact]
+    public void TwoByTwoBackwardHonoursAnArgmaxOutsideItsWindow()
+    {
+        // Not what Forward produces, but Backward's contract is the scatter dInput[argmax] += dOutput: a plane whose
+        // argmax points into another window must still get it, and one outside the plane is reported.
+        var g = Pool2DGeometry.Create(4, 40, 2, 2, 2, 2);
+        var dy = Uniform(2 * g.OutputPlaneSize, 7, -1f, 1f);
+        var arg = new int[dy.Length];
+        for (var p = 0; p < 2; p++)
+        {
+            for (var oh = 0; oh < g.OutHeight; oh++)
+            {
+                for (var ow = 0; ow < g.OutWidth; ow++)
+                {
+                    arg[(p * g.OutHeight + oh) * g.OutWidth + ow] = 2 * oh * g.Width + 2 * ow + 1;
+                }
+            }
+        }
+        arg[g.OutputPlaneSize + 5] = 0; // plane 1, output 5 -> pixel 0, which output 0 also routes to
+        var expected = new float[2 * g.InputPlaneSize];
+        PoolingReference.MaxBackward(dy, arg, 2, g, expected);
+        var dx = new float[expected.Length];
+        MaxPool2DCpu.Backward(dy, arg, 2, g, dx);
+        AssertBitwiseEqual(expected, dx, "argmax in another window");
+
+        arg[3] = g.InputPlaneSize;
+        var error = Assert.Throws<ArgumentException>(() => MaxPool2DCpu.Backward(dy, arg, 2, g, dx));
+        Assert.Contains("outside its input plane", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void VectorisedInteriorMatchesReferenceOnAllWidths()
     {
         var seed = 500;
