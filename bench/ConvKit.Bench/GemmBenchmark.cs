@@ -9,7 +9,7 @@ namespace ConvKit.Bench;
 /// <summary>
 /// <c>gemm</c>: the FMA ceiling, SGEMM on square sizes, and the GEMM and convolution shapes of two small MNIST
 /// CNNs, each as GFLOP/s and as a percentage of the ceiling measured in the same run.
-/// Options: <c>--quick</c> (fewer, smaller cases), <c>--pool</c> (only the max-pooling rows), <c>--steps</c> (the naive-to-fast walk-through of docs/kernels.md).
+/// Options: <c>--quick</c> (fewer, smaller cases), <c>--pool</c> (only the max-pooling rows), <c>--conv</c> (only the convolution rows), <c>--steps</c> (the naive-to-fast walk-through of docs/kernels.md).
 /// </summary>
 public static class GemmBenchmark
 {
@@ -29,6 +29,14 @@ public static class GemmBenchmark
             return 0;
         }
 
+        if (args.Contains("--conv"))
+        {
+            foreach (var (name, flops, action, t) in ModelCases(threads).Where(c => c.Name.Contains("conv", StringComparison.Ordinal)))
+            {
+                Print($"{name,-58}", flops, GemmTiming.Measure(action, repeats: quick ? 3 : 7, warmupSeconds: quick ? 0.1 : 0.3), Peak(t));
+            }
+            return 0;
+        }
         if (args.Contains("--pool"))
         {
             PrintPooling(threads, quick);
@@ -151,6 +159,13 @@ public static class GemmBenchmark
         var columns = Random(k * n, 4);
         yield return ($"{name} fwd GEMM/image {m}x{n}x{k} 1T", 2.0 * m * n * k,
             () => Sgemm.Multiply(false, false, m, n, k, weight, k, columns, n, output, n, 0f, 1), 1);
+        yield return ($"{name} dW GEMM/image {m}x{k}x{n} 1T", 2.0 * m * n * k,
+            () => Sgemm.Multiply(false, true, m, k, n, output, n, columns, n, dWeight, k, 1f, 1), 1);
+        if (!firstLayer)
+        {
+            yield return ($"{name} dX GEMM/image {k}x{n}x{m} 1T", 2.0 * m * n * k,
+                () => Sgemm.Multiply(true, false, k, n, m, weight, k, output, n, columns, n, 0f, 1), 1);
+        }
         yield return ($"{name} forward", flops, () => Conv2DCpu.Forward(input, weight, bias, batch, g, output, workspace), threads);
         if (!firstLayer)
         {

@@ -52,8 +52,11 @@ public interface IBackend
     /// <summary>Floats of scratch space <see cref="Conv2DForward"/> and its backward passes need for a batch.</summary>
     int Conv2DWorkspaceSize(in Conv2DGeometry geometry, int batch);
 
-    /// <summary>y = x ⋆ w + b: input (N,C,H,W), weight (K,C/groups,KH,KW), bias (K) or null -> (N,K,OH,OW).</summary>
-    void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace);
+    /// <summary>
+    /// y = x ⋆ w + b: input (N,C,H,W), weight (K,C/groups,KH,KW), bias (K) or null -> (N,K,OH,OW); then, if
+    /// <paramref name="relu"/>, y = max(0, y), with the same result as a separate ReLU <see cref="ActivationForward"/>.
+    /// </summary>
+    void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace, bool relu = false);
 
     /// <summary>dx = dy ⋆ᵀ w (overwrites dx).</summary>
     void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace);

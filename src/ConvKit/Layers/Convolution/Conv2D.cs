@@ -165,8 +165,9 @@ public sealed class Conv2D : Layer
     {
         var b = context.Backend;
         var workspace = Workspace(context);
-        b.Conv2DForward(inputs[0], Kernel.Value, _bias?.Value, output, _geometry, workspace);
-        if (Activation != ActivationKind.Linear)
+        var relu = Activation == ActivationKind.Relu;
+        b.Conv2DForward(inputs[0], Kernel.Value, _bias?.Value, output, _geometry, workspace, relu);
+        if (Activation != ActivationKind.Linear && !relu)
         {
             b.ActivationForward(Activation, ActivationFunctions.FusedLeakySlope, output, output);
         }

@@ -80,10 +80,15 @@ public static class Conv2DCpu
     /// <param name="output">Result, (batch, K, OH, OW); overwritten.</param>
     /// <param name="workspace">Scratch of at least <see cref="ForwardWorkspaceSize"/>(g, batch, 1) floats; more allows more threads.</param>
     /// <param name="maxThreads">Upper bound on threads.</param>
+    /// <param name="relu">
+    /// Apply ReLU, max(0, y), to each image's output right after its GEMM, while it is still in cache: the same bits
+    /// as a separate <see cref="Activations.ActivationsCpu.Relu"/> pass over the whole output, without that pass's
+    /// trip through memory.
+    /// </param>
     /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
     public static unsafe void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
-        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue)
+        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue, bool relu = false)
     {
         CheckTensors(g, batch, input.Length, nameof(input), weight.Length, nameof(weight), bias.Length, nameof(bias), output.Length, nameof(output));
         var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
@@ -97,7 +102,7 @@ public static class Conv2DCpu
             for (var n = 0; n < batch; n++)
             {
                 ForwardImage(input.Slice(n * g.InputSize, g.InputSize), weight, bias, g,
-                    output.Slice(n * g.OutputSize, g.OutputSize), workspace[..columns], maxThreads);
+                    output.Slice(n * g.OutputSize, g.OutputSize), workspace[..columns], maxThreads, relu);
             }
             return;
         }
@@ -106,7 +111,7 @@ public static class Conv2DCpu
         fixed (float* pi = input, pw = weight, pb = bias, po = output, ps = workspace)
         {
             var work = t_forward ??= new ForwardWork();
-            work.Set(g, batch, pi, pw, pb, bias.Length, po, ps, columns);
+            work.Set(g, batch, pi, pw, pb, bias.Length, po, ps, columns, relu);
             CpuThreads.Run(work, threads);
         }
     }
@@ -244,9 +249,9 @@ public static class Conv2DCpu
         return threads;
     }
 
-    /// <summary>One image: x (C, H, W) -> y (K, OH, OW).</summary>
+    /// <summary>One image: x (C, H, W) -> y (K, OH, OW), then max(0, y) if relu.</summary>
     private static void ForwardImage(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, in Conv2DGeometry g,
-        Span<float> y, Span<float> columns, int gemmThreads)
+        Span<float> y, Span<float> columns, int gemmThreads, bool relu)
     {
         var kg = g.GroupFilters;
         var crs = g.ColumnRows;
@@ -273,6 +278,11 @@ public static class Conv2DCpu
             {
                 Sgemm.MultiplyAddRowBias(kg, plane, crs, wg, crs, cols, plane, bias.Slice(group * kg, kg), yg, plane, gemmThreads);
             }
+        }
+        if (relu)
+        {
+            var image = y[..g.OutputSize];
+            TensorPrimitives.Max(image, 0f, image);
         }
     }
 
@@ -334,10 +344,12 @@ public static class Conv2DCpu
         private float* _output;
         private float* _workspace;
         private int _columns;
+        private bool _relu;
 
         public void Set(in Conv2DGeometry g, int batch, float* input, float* weight, float* bias, int biasLength, float* output,
-            float* workspace, int columns)
+            float* workspace, int columns, bool relu)
         {
+            _relu = relu;
             _g = g;
             _batch = batch;
             _input = input;
@@ -359,7 +371,7 @@ public static class Conv2DCpu
             for (var n = start; n < end; n++)
             {
                 ForwardImage(new ReadOnlySpan<float>(_input + (nint)n * g.InputSize, g.InputSize), weight, bias, g,
-                    new Span<float>(_output + (nint)n * g.OutputSize, g.OutputSize), columns, 1);
+                    new Span<float>(_output + (nint)n * g.OutputSize, g.OutputSize), columns, 1, _relu);
             }
         }
     }
