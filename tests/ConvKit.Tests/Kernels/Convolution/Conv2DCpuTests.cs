@@ -107,6 +107,40 @@ public class Conv2DCpuTests
         }
     }
 
+    [Theory]
+    [InlineData("seed-mnist conv2")]
+    [InlineData("odd channels")]
+    [InlineData("pointwise")]
+    public void BackwardFilterOverManyImagesIgnoresThreadCount(string name)
+    {
+        // More images than partial gradients, in runs of unequal length: the batch is cut the same way for any thread count.
+        var g = ConvCases.Get(name);
+        const int batch = Conv2DCpu.MaxFilterPartitions + 5;
+        Assert.Equal(Conv2DCpu.MaxFilterPartitions, Conv2DCpu.FilterPartitions(g, batch));
+        var input = ConvCases.Random(batch * g.InputSize, 21);
+        var dOutput = ConvCases.Random(batch * g.OutputSize, 22);
+        var initialWeight = ConvCases.Random(g.WeightSize, 23);
+        var expectedWeight = (float[])initialWeight.Clone();
+        var expectedBias = new float[g.Filters];
+        Conv2DReference.BackwardFilter(input, dOutput, batch, g, expectedWeight, expectedBias);
+        float[]? previous = null;
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var dWeight = (float[])initialWeight.Clone();
+            var dBias = new float[g.Filters];
+            var workspace = new float[Conv2DCpu.BackwardFilterWorkspaceSize(g, batch, threads)];
+            Conv2DCpu.BackwardFilter(input, dOutput, batch, g, dWeight, dBias, workspace, threads);
+            ConvCases.AssertClose(expectedWeight, dWeight, batch * g.OutPlane, $"{name} dWeight ({threads} threads)");
+            ConvCases.AssertClose(expectedBias, dBias, batch * g.OutPlane, $"{name} dBias ({threads} threads)");
+            var bits = dWeight.Concat(dBias).ToArray();
+            if (previous is not null)
+            {
+                Assert.Equal(previous, bits);
+            }
+            previous = bits;
+        }
+    }
+
     [Fact]
     public void BackwardFilterWithoutBiasLeavesOnlyWeightsChanged()
     {

@@ -18,9 +18,11 @@ namespace ConvKit.Kernels.Cpu.Convolution;
 /// <remarks>
 /// Forward and BackwardData share the batch between threads, each thread with its own columns in the workspace;
 /// with fewer images than threads the images run one after another with multi-threaded GEMMs instead.
-/// BackwardFilter shares dWeight itself between threads (by taps or by filters, and dBias by filters), so every
-/// element of dWeight is accumulated over the batch in image order by exactly one thread: the bits do not depend
-/// on the thread count and no partial copies of dWeight are needed. None of the calls allocates; a call uses as many
+/// BackwardFilter cuts a batch of two or more images into up to <see cref="MaxFilterPartitions"/> runs, each summed
+/// by one thread into its own partial dWeight with whole-size GEMMs, then adds the partials in run order; a single
+/// image (or partials too large) shares dWeight itself between threads by taps or by filters instead. Either way the
+/// cut depends only on the geometry and the batch, so the bits do not depend on the thread count. dBias is shared by
+/// filters, each summed over the batch in image order. None of the calls allocates; a call uses as many
 /// threads as <see cref="CpuThreads.Count"/>, <c>maxThreads</c>, the work and the workspace allow.
 /// </remarks>
 public static class Conv2DCpu
@@ -33,6 +35,9 @@ public static class Conv2DCpu
 
     [ThreadStatic]
     private static BackwardFilterWork? t_backwardFilter;
+
+    [ThreadStatic]
+    private static BackwardFilterImagesWork? t_backwardFilterImages;
 
     /// <summary>
     /// Floats of workspace <see cref="Forward"/> needs to run on up to <paramref name="threads"/> threads:
@@ -64,7 +69,28 @@ public static class Conv2DCpu
         g.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        return batch == 0 ? 0 : checked(ColumnsPerThread(g) * threads);
+        if (batch == 0)
+        {
+            return 0;
+        }
+        var partitions = FilterPartitions(g, batch);
+        return partitions == 0
+            ? checked(ColumnsPerThread(g) * threads)
+            : checked(partitions * g.WeightSize + ColumnsPerThread(g) * Math.Min(threads, partitions));
+    }
+
+    /// <summary>At most this many partial filter gradients, so a batch is shared by up to this many threads.</summary>
+    internal const int MaxFilterPartitions = 16;
+
+    /// <summary>
+    /// How many parts <see cref="BackwardFilter"/> cuts the batch into, each summed into its own partial dWeight, or 0
+    /// to share dWeight itself between threads instead. Depends on the geometry and the batch only, never on the thread
+    /// count, so the bits do not either: 0 for a single image or when the partials would take more than 4 MiB.
+    /// </summary>
+    internal static int FilterPartitions(in Conv2DGeometry g, int batch)
+    {
+        var partitions = Math.Min(batch, MaxFilterPartitions);
+        return partitions < 2 || (long)partitions * g.WeightSize > 1 << 20 ? 0 : partitions;
     }
 
     /// <summary>
@@ -183,6 +209,12 @@ public static class Conv2DCpu
             return;
         }
         var columns = ColumnsPerThread(g);
+        var partitions = FilterPartitions(g, batch);
+        if (partitions > 0)
+        {
+            BackwardFilterByImages(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads, partitions, columns);
+            return;
+        }
         var threads = Math.Min(CpuThreads.Count, maxThreads);
         threads = Math.Min(threads, Math.Max(g.Groups * g.ColumnRows, g.Filters));
         if (columns > 0)
@@ -200,6 +232,54 @@ public static class Conv2DCpu
             var work = t_backwardFilter ??= new BackwardFilterWork();
             work.Set(g, batch, pi, pd, pw, pb, dBias.Length, ps, columns);
             CpuThreads.Run(work, threads);
+        }
+    }
+
+    /// <summary>
+    /// BackwardFilter with the batch cut into <paramref name="partitions"/> runs of images: each run's gradient is summed
+    /// in image order into its own partial dWeight by one thread, with whole-size GEMMs, then the partials are added to
+    /// dWeight in run order. Threads only decide who computes a run, so the bits do not depend on them.
+    /// </summary>
+    private static unsafe void BackwardFilterByImages(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads, int partitions, int columns)
+    {
+        var partials = partitions * g.WeightSize;
+        var threads = Math.Min(Math.Min(CpuThreads.Count, maxThreads), partitions);
+        if (columns > 0)
+        {
+            threads = Math.Min(threads, (workspace.Length - partials) / columns);
+        }
+        if (threads < 1 || workspace.Length < partials)
+        {
+            throw new ArgumentException($"workspace holds {workspace.Length} floats, BackwardFilter needs at least {partials + columns}.", nameof(workspace));
+        }
+        // Safe: as in Forward; each worker writes only its own runs' partials, its own filters of dBias and its own
+        // columns, all inside the lengths checked above.
+        fixed (float* pi = input, pd = dOutput, pb = dBias, ps = workspace)
+        {
+            var work = t_backwardFilterImages ??= new BackwardFilterImagesWork();
+            work.Set(g, batch, pi, pd, pb, dBias.Length, ps, partitions, columns);
+            CpuThreads.Run(work, threads);
+        }
+        var weights = dWeight[..g.WeightSize];
+        for (var p = 0; p < partitions; p++)
+        {
+            TensorPrimitives.Add(weights, workspace.Slice(p * g.WeightSize, g.WeightSize), weights);
+        }
+    }
+
+    /// <summary>dBias[k] += sum over the batch of dOutput[n, k, :, :] for the filters [k0, k1), images in order.</summary>
+    private static void AccumulateBias(ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g, Span<float> dBias, int k0, int k1)
+    {
+        var plane = g.OutPlane;
+        for (var k = k0; k < k1; k++)
+        {
+            var sum = 0f;
+            for (var n = 0; n < batch; n++)
+            {
+                sum += TensorPrimitives.Sum(dOutput.Slice(n * g.OutputSize + k * plane, plane));
+            }
+            dBias[k] += sum;
         }
     }
 
@@ -481,17 +561,78 @@ public static class Conv2DCpu
 
             if (_biasLength > 0)
             {
-                var dBias = new Span<float>(_dBias, _biasLength);
                 var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
-                for (var k = k0; k < k1; k++)
+                AccumulateBias(dOutput, _batch, g, new Span<float>(_dBias, _biasLength), k0, k1);
+            }
+        }
+    }
+
+    private sealed unsafe class BackwardFilterImagesWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private float* _dOutput;
+        private float* _dBias;
+        private int _biasLength;
+        private float* _workspace;
+        private int _partitions;
+        private int _columns;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* dOutput, float* dBias, int biasLength, float* workspace,
+            int partitions, int columns)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _dOutput = dOutput;
+            _dBias = dBias;
+            _biasLength = biasLength;
+            _workspace = workspace;
+            _partitions = partitions;
+            _columns = columns;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var kg = g.GroupFilters;
+            var crs = g.ColumnRows;
+            var plane = g.OutPlane;
+            var input = new ReadOnlySpan<float>(_input, _batch * g.InputSize);
+            var dOutput = new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize);
+            var columns = new Span<float>(_workspace + (nint)_partitions * g.WeightSize + (nint)threadIndex * _columns, _columns);
+            var dot = GemmDot.Suits(false, true, crs, plane);
+            var (first, last) = CpuThreads.Slice(_partitions, threadIndex, threadCount);
+            for (var part = first; part < last; part++)
+            {
+                var partial = new Span<float>(_workspace + (nint)part * g.WeightSize, g.WeightSize);
+                var (n0, n1) = CpuThreads.Slice(_batch, part, _partitions);
+                for (var n = n0; n < n1; n++)
                 {
-                    var sum = 0f;
-                    for (var n = 0; n < _batch; n++)
+                    var x = input.Slice(n * g.InputSize, g.InputSize);
+                    var beta = n == n0 ? 0f : 1f;
+                    for (var group = 0; group < g.Groups; group++)
                     {
-                        sum += TensorPrimitives.Sum(dOutput.Slice(n * g.OutputSize + k * plane, plane));
+                        var dyg = dOutput.Slice(n * g.OutputSize + group * kg * plane, kg * plane);
+                        ReadOnlySpan<float> cols;
+                        if (g.IsPointwise)
+                        {
+                            cols = x.Slice(group * crs * plane, crs * plane);
+                        }
+                        else
+                        {
+                            Im2Col.PackRows(x, g, group * g.GroupChannels, 0, crs, columns);
+                            cols = columns[..(crs * plane)];
+                        }
+                        Sgemm.MultiplyUsing(dot, false, true, kg, crs, plane, dyg, plane, cols, plane, partial[(group * kg * crs)..], crs, beta, 1);
                     }
-                    dBias[k] += sum;
                 }
+            }
+            if (_biasLength > 0)
+            {
+                var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
+                AccumulateBias(dOutput, _batch, g, new Span<float>(_dBias, _biasLength), k0, k1);
             }
         }
     }
