@@ -70,6 +70,23 @@ public class Im2ColTests
         Assert.True(Math.Abs(left - right) <= 1e-5 * (1 + scale), $"{left} != {right}");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void InPlaceCol2ImMatchesCol2ImBitForBit(string name)
+    {
+        var g = ConvCases.Get(name);
+        var rows = g.Channels * g.KernelHeight * g.KernelWidth;
+        var columns = ConvCases.Random(rows * g.OutPlane, 5);
+        var expected = ConvCases.Random(g.InputSize, 6);
+        var actual = (float[])expected.Clone();
+        Col2Im.AccumulateRows(columns, g, 0, rows, expected);
+        Col2Im.AccumulateRowsInPlace((float[])columns.Clone(), g, 0, rows, actual);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"pixel {i}: {expected[i]} != {actual[i]}");
+        }
+    }
+
     [Fact]
     public void Col2ImAddsEachTapToItsPixel()
     {

@@ -388,7 +388,7 @@ public static class Conv2DCpu
                 var cols = columns[..(crs * plane)];
                 Sgemm.Multiply(true, false, crs, plane, kg, wg, crs, dyg, plane, cols, plane, 0f, gemmThreads);
                 dxg.Clear();
-                Col2Im.AccumulateRows(cols, g, group * cg, crs, dx);
+                Col2Im.AccumulateRowsInPlace(cols, g, group * cg, crs, dx);
             }
         }
     }
