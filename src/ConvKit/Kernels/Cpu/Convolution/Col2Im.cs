@@ -35,7 +35,6 @@ public static class Col2Im
             AccumulateRows(columns, g, channelStart, rowCount, image);
             return;
         }
-        var taps = g.KernelHeight * g.KernelWidth;
         var width = g.Width;
         var plane = g.OutPlane;
         // Safe: callers check the spans as for AccumulateRows. The run of tap row r starts at output (ohLo, owLo) and
@@ -45,11 +44,7 @@ public static class Col2Im
         {
             for (var r = 0; r < rowCount; r++)
             {
-                var c = channelStart + r / taps;
-                var kh = r % taps / g.KernelWidth;
-                var kw = r % taps % g.KernelWidth;
-                var (ohLo, ohHi) = Im2Col.ValidRange(g.OutHeight, g.Height, 1, g.PadTop, kh * g.DilationHeight);
-                var (owLo, owHi) = Im2Col.ValidRange(width, width, 1, g.PadLeft, kw * g.DilationWidth);
+                var (c, kh, kw, ohLo, ohHi, owLo, owHi) = Im2Col.TapOfRow(g, channelStart, r);
                 var count = owHi - owLo;
                 if (count <= 0 || ohLo >= ohHi)
                 {
@@ -80,7 +75,6 @@ public static class Col2Im
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void AccumulateRows(ReadOnlySpan<float> columns, in Conv2DGeometry g, int channelStart, int rowCount, Span<float> image)
     {
-        var taps = g.KernelHeight * g.KernelWidth;
         var outWidth = g.OutWidth;
         var plane = g.OutPlane;
         var strideW = g.StrideWidth;
@@ -90,12 +84,8 @@ public static class Col2Im
         {
             for (var r = 0; r < rowCount; r++)
             {
-                var c = channelStart + r / taps;
-                var kh = r % taps / g.KernelWidth;
-                var kw = r % taps % g.KernelWidth;
+                var (c, kh, kw, ohLo, ohHi, owLo, owHi) = Im2Col.TapOfRow(g, channelStart, r);
                 var channel = dst + (nint)c * g.InPlane;
-                var (ohLo, ohHi) = Im2Col.ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
-                var (owLo, owHi) = Im2Col.ValidRange(outWidth, g.Width, strideW, g.PadLeft, kw * g.DilationWidth);
                 var iw0 = owLo * strideW - g.PadLeft + kw * g.DilationWidth;
                 var count = owHi - owLo;
                 for (var oh = ohLo; count > 0 && oh < ohHi; oh++)

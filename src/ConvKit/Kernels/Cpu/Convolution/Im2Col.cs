@@ -49,7 +49,6 @@ public static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void PackRows(ReadOnlySpan<float> image, in Conv2DGeometry g, int channelStart, int rowStart, int rowCount, Span<float> columns)
     {
-        var taps = g.KernelHeight * g.KernelWidth;
         var outWidth = g.OutWidth;
         var plane = g.OutPlane;
         var strideW = g.StrideWidth;
@@ -60,13 +59,9 @@ public static class Im2Col
             for (var row = 0; row < rowCount; row++)
             {
                 var r = rowStart + row;
-                var c = channelStart + r / taps;
-                var kh = r % taps / g.KernelWidth;
-                var kw = r % taps % g.KernelWidth;
+                var (c, kh, kw, ohLo, ohHi, owLo, owHi) = TapOfRow(g, channelStart, r);
                 var channel = src + (nint)c * g.InPlane;
                 var d = dst + (nint)row * plane;
-                var (ohLo, ohHi) = ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
-                var (owLo, owHi) = ValidRange(outWidth, g.Width, strideW, g.PadLeft, kw * g.DilationWidth);
                 if (owLo >= owHi)
                 {
                     ohHi = ohLo;
@@ -126,6 +121,21 @@ public static class Im2Col
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Column-matrix row <paramref name="r"/> (counted from channel <paramref name="channelStart"/>): its channel and
+    /// kernel tap, and the output rows [OhLo, OhHi) and columns [OwLo, OwHi) whose tap reads inside the image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Channel, int KernelRow, int KernelCol, int OhLo, int OhHi, int OwLo, int OwHi) TapOfRow(in Conv2DGeometry g, int channelStart, int r)
+    {
+        var taps = g.KernelHeight * g.KernelWidth;
+        var kh = r % taps / g.KernelWidth;
+        var kw = r % taps % g.KernelWidth;
+        var (ohLo, ohHi) = ValidRange(g.OutHeight, g.Height, g.StrideHeight, g.PadTop, kh * g.DilationHeight);
+        var (owLo, owHi) = ValidRange(g.OutWidth, g.Width, g.StrideWidth, g.PadLeft, kw * g.DilationWidth);
+        return (channelStart + r / taps, kh, kw, ohLo, ohHi, owLo, owHi);
     }
 
     /// <summary>
