@@ -106,7 +106,7 @@ public static class GemmBenchmark
     }
 
     /// <summary>The GEMMs and convolutions of seed-mnist (batch 64) and keras-mnist-cnn (batch 128).</summary>
-    private static IEnumerable<(string Name, double Flops, Action Run, int Threads)> ModelCases(int threads)
+    internal static IEnumerable<(string Name, double Flops, Action Run, int Threads)> ModelCases(int threads)
     {
         // seed-mnist: Conv2D 16 3x3 same on 1x28x28, MaxPool2, Conv2D 32 3x3 same, MaxPool2, Dense 1568->128, Dense 128->10.
         foreach (var c in Conv("seed  conv1 16@3x3 same 1x28x28 N=64", Conv2DGeometry.Create(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1), 64, threads, firstLayer: true))

@@ -8,6 +8,19 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        try
+        {
+            return Dispatch(args);
+        }
+        catch (Exception ex) when (ex is ConvKitException or ArgumentException or FormatException or IOException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static int Dispatch(string[] args)
+    {
         var command = args.Length > 0 ? args[0] : "help";
         var rest = args.Length > 0 ? args[1..] : [];
         switch (command)
@@ -20,8 +33,12 @@ public static class Program
                 return FilterBench.Run(rest);
             case "classic":
                 return ClassicBenchmark.Run(rest);
+            case "compare":
+                return Compare.CompareBenchmark.Run(rest);
             default:
                 Console.WriteLine("usage: ConvKit.Bench <subcommand> [options]");
+                Console.WriteLine($"  {Compare.CompareBenchmark.Usage}");
+                Console.WriteLine("                             the performance report: ConvKit beside TorchSharp, GEMM against the FMA ceiling, targets met");
                 Console.WriteLine("  gemm [--quick] [--steps]   FMA peak, SGEMM GFLOP/s on square and CNN shapes, convolution kernels");
                 Console.WriteLine("  filter                     megapixels/s of 3x3, 7x7 and 5x5 Gaussian filters on a 4000x3000 colour image");
                 Console.WriteLine("  classic [--models alexnet,alexnet-single,googlenet] [--batch-size 32] [--steps 3]");

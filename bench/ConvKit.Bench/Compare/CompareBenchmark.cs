@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using ConvKit.Kernels.Cpu.Gemm;
+using ConvKit.Kernels.Cpu.Threading;
+
+namespace ConvKit.Bench.Compare;
+
+/// <summary>
+/// <c>compare</c>: everything the performance targets need, measured in one run and printed as one report. The FMA
+/// ceiling on 1 and all threads, SGEMM on square sizes and on the two models' layer shapes, then for each model ConvKit's
+/// training run (in a fresh process, so peak memory is that model's alone), the peer's run on the same data and thread
+/// count when <c>--peer</c> names one, and ConvKit on one thread for the scaling figure.
+/// </summary>
+public static class CompareBenchmark
+{
+    private static readonly (string Key, string Name, int Batch, double Target)[] AllModels =
+    [
+        ("A", "seed-mnist", 64, 2.5),
+        ("B", "keras-mnist-cnn", 128, 2.0),
+    ];
+
+    public const string Usage =
+        "compare [--peer PATH] [--data DIR] [--epochs N] [--threads N] [--models A,B] [--quick]";
+
+    public static int Run(string[] args)
+    {
+        string? Arg(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+        var quick = args.Contains("--quick");
+        var peer = Arg("--peer") ?? Environment.GetEnvironmentVariable("CONVKIT_TORCHSHARP_PEER");
+        var dataRoot = Arg("--data") ?? Environment.GetEnvironmentVariable("CONVKIT_DATA") ?? "../shared/datasets";
+        var dataset = Arg("--dataset") ?? "fashion-mnist";
+        if (!TryInt(Arg("--epochs") ?? (quick ? "1" : "2"), out var epochs) || epochs < 1
+            || !TryInt(Arg("--threads") ?? CpuThreads.Count.ToString(CultureInfo.InvariantCulture), out var threads) || threads < 1)
+        {
+            Console.Error.WriteLine("error: --epochs and --threads take a whole number of at least 1.");
+            return 2;
+        }
+        var keys = (Arg("--models") ?? "A,B").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = keys.Where(k => AllModels.All(m => m.Key != k)).ToArray();
+        if (unknown.Length > 0)
+        {
+            Console.Error.WriteLine($"error: unknown model {string.Join(", ", unknown)}: use A (seed-mnist) and/or B (keras-mnist-cnn).");
+            return 2;
+        }
+        if (peer is not null && !File.Exists(peer))
+        {
+            Console.Error.WriteLine($"error: the peer program {peer} does not exist. Build ../shared/peers/torchsharp (see its README) and pass its TorchSharpPeer binary.");
+            return 2;
+        }
+        var dataDir = Directory.Exists(Path.Combine(dataRoot, dataset)) ? Path.Combine(dataRoot, dataset) : dataRoot;
+        var limit = quick ? 12_000 : 60_000;
+
+        Console.WriteLine($"# compare: {dataset} from {dataDir}, {epochs} epoch(s) of {limit} images, {threads} threads, peer {(peer ?? "none (pass --peer PATH to include TorchSharp)")}");
+        var ceiling1 = GemmPeak.Measure(1);
+        var ceilingN = threads > 1 ? GemmPeak.Measure(threads) : ceiling1;
+        Console.WriteLine($"# FMA ceiling {ceiling1:0.0} GFLOP/s on 1 thread, {ceilingN:0.0} on {threads}");
+        double Ceiling(int t) => t == 1 ? ceiling1 : ceilingN;
+
+        var gemm = new List<GemmRow>();
+        foreach (var n in quick ? new[] { 512, 1024 } : [512, 1024, 2048])
+        {
+            var a = GemmBenchmark.Random(n * n, 1);
+            var b = GemmBenchmark.Random(n * n, 2);
+            var c = new float[n * n];
+            foreach (var t in threads > 1 ? new[] { 1, threads } : [1])
+            {
+                var seconds = GemmTiming.Measure(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, t), repeats: quick ? 3 : 5, warmupSeconds: 0.3);
+                gemm.Add(new GemmRow($"{n}x{n}x{n}", t, 2.0 * n * n * n / seconds.Best / 1e9, Ceiling(t), Square: true));
+            }
+        }
+        foreach (var (name, flops, action, t) in GemmBenchmark.ModelCases(threads))
+        {
+            var seconds = GemmTiming.Measure(action, repeats: 3, warmupSeconds: 0.1);
+            gemm.Add(new GemmRow(name, t, flops / seconds.Best / 1e9, Ceiling(t), Square: false));
+        }
+        Console.WriteLine("# GEMM timed (best of the samples)");
+
+        var (self, selfArgs) = ChildRun.Self();
+        var models = new List<ModelComparison>();
+        try
+        {
+            foreach (var (key, name, batch, target) in AllModels.Where(m => keys.Contains(m.Key)))
+            {
+                string[] Train(int t) =>
+                [
+                    .. selfArgs, "train", "--model", key, "--epochs", Str(epochs), "--limit", Str(limit), "--threads", Str(t),
+                    "--dataset", dataset, "--data", dataRoot,
+                ];
+                var convkit = RunResult.Parse(ChildRun.Run(self, Train(threads), $"ConvKit {name}", Console.Out), $"ConvKit {name}");
+                RunResult? peerResult = null;
+                if (peer is not null)
+                {
+                    string[] peerArgs = ["--model", key, "--epochs", Str(epochs), "--threads", Str(threads), "--data", dataDir, .. quick ? new[] { "--train-limit", Str(limit) } : []];
+                    peerResult = RunResult.Parse(ChildRun.Run(peer, peerArgs, $"TorchSharp {name}", Console.Out), $"TorchSharp {name}");
+                }
+                var one = threads > 1
+                    ? RunResult.Parse(ChildRun.Run(self, Train(1), $"ConvKit {name} 1 thread", Console.Out), $"ConvKit {name} on 1 thread")
+                    : null;
+                models.Add(new ModelComparison(name, batch, convkit, one, peerResult, target));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+
+        var report = new CompareReport
+        {
+            Machine = Machine(),
+            PeerName = "TorchSharp",
+            Threads = threads,
+            CeilingOneThread = ceiling1,
+            CeilingAllThreads = ceilingN,
+            Models = models,
+            Gemm = gemm,
+        };
+        Console.WriteLine();
+        Console.Write(report.Render());
+        return 0;
+    }
+
+    private static bool TryInt(string text, out int value) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    private static string Str(int x) => x.ToString(CultureInfo.InvariantCulture);
+
+    private static string Machine()
+    {
+        var cpu = "unknown CPU";
+        try
+        {
+            var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+            if (line is not null)
+            {
+                cpu = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+            }
+        }
+        catch (IOException)
+        {
+        }
+        var isa = Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "Vector128";
+        return $"{cpu}, {Environment.ProcessorCount} logical processors, {isa}, SGEMM kernel {Sgemm.KernelName}, {RuntimeInformation.FrameworkDescription}";
+    }
+}
