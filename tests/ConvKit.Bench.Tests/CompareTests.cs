@@ -77,44 +77,40 @@ public class CompareTests
     }
 
     [Fact]
-    public void APeerProgramIsRunAndItsOutputCollected()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-        var script = Path.Combine(Path.GetTempPath(), $"convkit-fake-peer-{Environment.ProcessId}.sh");
-        File.WriteAllText(script, "#!/bin/sh\necho \"RESULT peer=fake model=$2 epoch=1 train_sps=100 test_acc=0.5 infer_sps=50 lat1_ms=2.0 peak_rss_mb=10\"\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        try
+    public void APeerProgramIsRunAndItsOutputCollected() => WithScript(
+        "echo \"RESULT peer=fake model=$2 epoch=1 train_sps=100 test_acc=0.5 infer_sps=50 lat1_ms=2.0 peak_rss_mb=10\"",
+        script =>
         {
             var echo = new StringWriter();
             var lines = ChildRun.Run(script, ["--model", "B"], "fake", echo);
 
             Assert.Equal(new RunResult(100, 50, 2.0, 10, 0.5, 1), RunResult.Parse(lines, "fake"));
             Assert.Contains("[fake] RESULT peer=fake model=B", echo.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+        });
 
     [Fact]
-    public void AFailingPeerIsReportedWithItsExitCodeAndErrors()
+    public void AFailingPeerIsReportedWithItsExitCodeAndErrors() => WithScript(
+        "echo 'cannot load libtorch' >&2\nexit 3",
+        script =>
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => ChildRun.Run(script, [], "fake peer", TextWriter.Null));
+            Assert.Contains("exited with code 3", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("cannot load libtorch", ex.Message, StringComparison.Ordinal);
+        });
+
+    /// <summary>Writes <paramref name="body"/> as an executable shell script standing in for the peer, runs <paramref name="test"/> on its path, then deletes it.</summary>
+    private static void WithScript(string body, Action<string> test)
     {
         if (OperatingSystem.IsWindows())
         {
             return;
         }
-        var script = Path.Combine(Path.GetTempPath(), $"convkit-failing-peer-{Environment.ProcessId}.sh");
-        File.WriteAllText(script, "#!/bin/sh\necho 'cannot load libtorch' >&2\nexit 3\n");
+        var script = Path.Combine(Path.GetTempPath(), $"convkit-fake-peer-{Environment.ProcessId}-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, $"#!/bin/sh\n{body}\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
-            var ex = Assert.Throws<InvalidOperationException>(() => ChildRun.Run(script, [], "fake peer", TextWriter.Null));
-            Assert.Contains("exited with code 3", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("cannot load libtorch", ex.Message, StringComparison.Ordinal);
+            test(script);
         }
         finally
         {

@@ -42,14 +42,14 @@ public sealed class CompareReport
         foreach (var m in Models)
         {
             var p = m.Peer;
-            rows.Add(($"{m.Name} training >= {m.TrainTarget:0.0#}x {PeerName}", p is null ? "no peer" : Ratio(m.ConvKit.TrainImagesPerSecond / p.TrainImagesPerSecond),
-                p is null ? null : m.ConvKit.TrainImagesPerSecond / p.TrainImagesPerSecond >= m.TrainTarget));
-            rows.Add(($"{m.Name} batch-1 latency <= 1/{LatencyTarget:0} of {PeerName}'s", p is null ? "no peer" : $"{Ratio(p.LatencyMs / m.ConvKit.LatencyMs)} faster",
-                p is null ? null : p.LatencyMs / m.ConvKit.LatencyMs >= LatencyTarget));
-            rows.Add(($"{m.Name} batch-1000 inference >= {InferenceTarget:0}x {PeerName}", p is null ? "no peer" : Ratio(m.ConvKit.InferImagesPerSecond / p.InferImagesPerSecond),
-                p is null ? null : m.ConvKit.InferImagesPerSecond / p.InferImagesPerSecond >= InferenceTarget));
-            rows.Add(($"{m.Name} peak memory <= 1/{MemoryTarget:0} of {PeerName}'s", p is null ? "no peer" : $"{Ratio(p.PeakMemoryMb / m.ConvKit.PeakMemoryMb)} less",
-                p is null ? null : p.PeakMemoryMb / m.ConvKit.PeakMemoryMb >= MemoryTarget));
+            rows.Add(PeerRow($"{m.Name} training >= {m.TrainTarget:0.0#}x {PeerName}",
+                p is null ? null : m.ConvKit.TrainImagesPerSecond / p.TrainImagesPerSecond, m.TrainTarget, ""));
+            rows.Add(PeerRow($"{m.Name} batch-1 latency <= 1/{LatencyTarget:0} of {PeerName}'s",
+                p is null ? null : p.LatencyMs / m.ConvKit.LatencyMs, LatencyTarget, " faster"));
+            rows.Add(PeerRow($"{m.Name} batch-1000 inference >= {InferenceTarget:0}x {PeerName}",
+                p is null ? null : m.ConvKit.InferImagesPerSecond / p.InferImagesPerSecond, InferenceTarget, ""));
+            rows.Add(PeerRow($"{m.Name} peak memory <= 1/{MemoryTarget:0} of {PeerName}'s",
+                p is null ? null : p.PeakMemoryMb / m.ConvKit.PeakMemoryMb, MemoryTarget, " less"));
             if (m.ConvKitOneThread is { } one && Threads > 1)
             {
                 var share = SpeedUp(m) / CeilingSpeedUp;
@@ -76,6 +76,10 @@ public sealed class CompareReport
         }
         return rows;
     }
+
+    /// <summary>A target judged from a ConvKit/peer ratio, or not measured when <paramref name="ratio"/> is null (no peer run).</summary>
+    private static (string, string, bool?) PeerRow(string target, double? ratio, double needed, string suffix) =>
+        ratio is { } r ? (target, Ratio(r) + suffix, r >= needed) : (target, "no peer", null);
 
     /// <summary>ConvKit's all-threads / one-thread training speed-up on <paramref name="m"/>.</summary>
     public static double SpeedUp(ModelComparison m)
