@@ -35,8 +35,7 @@ internal static class EvaluateCommand
             {
                 model.Compile(new Adam(), new SparseCategoricalCrossentropy(), ["accuracy"]);
             }
-            var x = Tensor.FromBuffer(test.Images, expected.WithBatch(test.Count));
-            var (loss, accuracy) = model.Evaluate(x, test.Labels);
+            var (loss, accuracy) = model.Evaluate(test);
             if (r.GetValue(json))
             {
                 Console.Out.WriteLine(new JsonObject

@@ -101,9 +101,8 @@ internal static class TrainCommand
         opt.Schedule = LearningRateSchedule(s.Schedule, s.Epochs * ((trainSamples + s.BatchSize - 1) / s.BatchSize));
         net.Compile(opt, new SparseCategoricalCrossentropy(), ["accuracy"]);
 
-        var x = Tensor.FromBuffer(train.Images, new Shape(train.Count, train.Channels, train.Height, train.Width));
         var clock = Stopwatch.StartNew();
-        var history = net.Fit(x, train.Labels, new FitOptions
+        var history = net.Fit(train, new FitOptions
         {
             Epochs = s.Epochs,
             BatchSize = s.BatchSize,
@@ -114,8 +113,7 @@ internal static class TrainCommand
         });
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
-        var testX = Tensor.FromBuffer(ds.Test.Images, new Shape(ds.Test.Count, ds.Test.Channels, ds.Test.Height, ds.Test.Width));
-        var (testLoss, testAccuracy) = net.Evaluate(testX, ds.Test.Labels);
+        var (testLoss, testAccuracy) = net.Evaluate(ds.Test);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy: {testAccuracy:0.0000}  test loss: {testLoss:0.0000}  ({ds.Test.Count:N0} images)"));
 
         if (s.Out is not null)

@@ -127,13 +127,11 @@ public sealed class BatchIterator
         {
             throw new ArgumentException($"The label buffer holds {y.Length} ints; batch {batch} needs {n}.", nameof(y));
         }
-        var images = Set.Images.AsSpan();
+        Set.CopyImages(indices, x);
         var labels = Set.Labels;
         for (var k = 0; k < n; k++)
         {
-            var i = indices[k];
-            images.Slice(i * s, s).CopyTo(x.Slice(k * s, s));
-            y[k] = labels[i];
+            y[k] = labels[indices[k]];
         }
         return n;
     }

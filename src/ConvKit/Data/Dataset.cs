@@ -91,6 +91,6 @@ public sealed class Dataset
                 throw new ConvKitException($"{labelsPath}: label {labels.Labels[i]} of item {i} is outside 0..{classes - 1} ({info.Name} has {classes} classes).");
             }
         }
-        return new ImageSet(images.Pixels, labels.Labels, 1, images.Rows, images.Cols, info.ClassNames);
+        return new ImageSet(images.Bytes, labels.Labels, 1, images.Rows, images.Cols, info.ClassNames);
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Numerics.Tensors;
 
 namespace ConvKit.Data;
 
@@ -13,8 +12,8 @@ namespace ConvKit.Data;
 /// <para>Layout: a big-endian 32-bit magic number <c>0x0000TTNN</c> (TT = element type, 0x08 for unsigned bytes;
 /// NN = number of dimensions), one big-endian 32-bit size per dimension, then the elements, row-major.
 /// Images are <c>0x00000803</c> with dimensions (count, rows, cols); labels are <c>0x00000801</c> with (count).</para>
-/// <para>Files are streamed: the decompressed bytes are converted chunk by chunk, so at no point are the
-/// compressed file, the decompressed bytes and the floats all held in memory.</para>
+/// <para>Files are streamed: the compressed file is never held in memory, only the decompressed bytes. Image
+/// pixels stay bytes until <see cref="IdxImages.Pixels"/> asks for floats.</para>
 /// <para>Every defect the user can act on throws a <see cref="ConvKitException"/> naming the file: a wrong magic
 /// number (with the one found), a truncated file (bytes expected and found), extra bytes after the data
 /// ("oversized"), absurd sizes (more than <see cref="MaxCount"/> items, a side above <see cref="MaxSide"/>),
@@ -43,7 +42,7 @@ public static class Idx
 
     private const int ChunkBytes = 1 << 16;
 
-    /// <summary>Reads an image file (magic 0x00000803) into floats in [0, 1], shape (count, 1, rows, cols).</summary>
+    /// <summary>Reads an image file (magic 0x00000803): its bytes, and floats in [0, 1] on demand, shape (count, 1, rows, cols).</summary>
     /// <exception cref="ConvKitException">The file is not a valid IDX image file; the message says why.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IdxImages ReadImages(string path) => ReadImages(path, expectedCount: null, labelsPath: null);
@@ -132,7 +131,7 @@ public static class Idx
             count = dims[0];
             rows = dims[1];
             cols = dims[2];
-            return ReadScaled(path, stream, dims);
+            return ReadBytes(path, stream, dims);
         });
         return new IdxImages(path, count, rows, cols, pixels);
     }
@@ -222,35 +221,6 @@ public static class Idx
             throw Truncated(path, dims, got, stream is GZipStream);
         }
         return data;
-    }
-
-    /// <summary>Streams the unsigned bytes into floats <c>b / 255f</c> chunk by chunk.</summary>
-    private static float[] ReadScaled(string path, Stream stream, int[] dims)
-    {
-        var pixels = new float[DataBytes(dims)];
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            var done = 0;
-            while (done < pixels.Length)
-            {
-                var want = Math.Min(ChunkBytes, pixels.Length - done);
-                var got = stream.ReadAtLeast(chunk.AsSpan(0, want), want, throwOnEndOfStream: false);
-                var destination = pixels.AsSpan(done, got);
-                TensorPrimitives.ConvertChecked<byte, float>(chunk.AsSpan(0, got), destination);
-                TensorPrimitives.Divide(destination, 255f, destination);
-                done += got;
-                if (got < want)
-                {
-                    throw Truncated(path, dims, done, stream is GZipStream);
-                }
-            }
-            return pixels;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
     }
 
     private static void EnsureEnd(string path, Stream stream, long expected, bool gzip)

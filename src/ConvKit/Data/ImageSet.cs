@@ -4,6 +4,13 @@ namespace ConvKit.Data;
 /// A labelled set of images in memory: <see cref="Images"/> of shape (count, channels, height, width) with values
 /// in [0, 1], and one class label per image in 0..<see cref="ClassCount"/>-1.
 /// </summary>
+/// <remarks>
+/// A set loaded from 8-bit files (<see cref="Dataset.Load(string, string?, bool)"/>) keeps the bytes
+/// (<see cref="Bytes"/>, a quarter of the memory of floats) and gives each image as <c>byte / 255f</c>:
+/// <see cref="CopyImages(ReadOnlySpan{int}, Span{float})"/> and <c>Model.Fit(ImageSet)</c> convert batch by
+/// batch, while <see cref="Images"/> converts the whole set once, on first use, and from then on is the set's
+/// data (changes made to it are what the set holds).
+/// </remarks>
 /// <example>
 /// <code>
 /// var data = Dataset.Load("mnist", dataDir: null, allowDownload: true);
@@ -13,6 +20,9 @@ namespace ConvKit.Data;
 /// </example>
 public sealed class ImageSet
 {
+    private readonly byte[]? _bytes;
+    private float[]? _images;
+
     /// <summary>Wraps <paramref name="images"/> and <paramref name="labels"/> (not copied).</summary>
     /// <param name="images">Pixels, shape (count, channels, height, width), row-major.</param>
     /// <param name="labels">One label per image, each in 0..classNames.Count-1.</param>
@@ -22,8 +32,30 @@ public sealed class ImageSet
     /// <param name="classNames">Name of each class.</param>
     /// <exception cref="ArgumentException">The array lengths do not match the shape, or a label is out of range.</exception>
     public ImageSet(float[] images, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+        : this(images?.LongLength ?? throw new ArgumentNullException(nameof(images)), labels, channels, height, width, classNames)
     {
-        ArgumentNullException.ThrowIfNull(images);
+        _images = images;
+    }
+
+    /// <summary>
+    /// Wraps 8-bit <paramref name="pixels"/> (0..255, read as <c>pixel / 255f</c>) and <paramref name="labels"/>
+    /// (not copied).
+    /// </summary>
+    /// <param name="pixels">Pixels 0..255, shape (count, channels, height, width), row-major.</param>
+    /// <param name="labels">One label per image, each in 0..classNames.Count-1.</param>
+    /// <param name="channels">Channels per image.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="classNames">Name of each class.</param>
+    /// <exception cref="ArgumentException">The array lengths do not match the shape, or a label is out of range.</exception>
+    public ImageSet(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+        : this(pixels?.LongLength ?? throw new ArgumentNullException(nameof(pixels)), labels, channels, height, width, classNames)
+    {
+        _bytes = pixels;
+    }
+
+    private ImageSet(long pixelCount, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+    {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
@@ -31,11 +63,11 @@ public sealed class ImageSet
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classNames.Count, 1, nameof(classNames));
         var sample = (long)channels * height * width;
-        if (images.LongLength != labels.LongLength * sample)
+        if (pixelCount != labels.LongLength * sample)
         {
             throw new ArgumentException(
-                $"{labels.Length} labels need {labels.LongLength * sample} pixels of shape ({channels}, {height}, {width}), got {images.Length}.",
-                nameof(images));
+                $"{labels.Length} labels need {labels.LongLength * sample} pixels of shape ({channels}, {height}, {width}), got {pixelCount}.",
+                "images");
         }
         for (var i = 0; i < labels.Length; i++)
         {
@@ -44,7 +76,6 @@ public sealed class ImageSet
                 throw new ArgumentException($"Label {labels[i]} of image {i} is outside 0..{classNames.Count - 1}.", nameof(labels));
             }
         }
-        Images = images;
         Labels = labels;
         Channels = channels;
         Height = height;
@@ -52,8 +83,23 @@ public sealed class ImageSet
         ClassNames = classNames;
     }
 
-    /// <summary>Pixels in [0, 1], shape (count, channels, height, width).</summary>
-    public float[] Images { get; }
+    /// <summary>
+    /// Pixels in [0, 1], shape (count, channels, height, width). For a set of bytes, converted on first use and
+    /// kept; from then on this array is the set's data.
+    /// </summary>
+    public float[] Images => _images ?? ConvertAll();
+
+    private float[] ConvertAll()
+    {
+        Interlocked.CompareExchange(ref _images, PixelScale.ToUnit(_bytes!), null);
+        return _images;
+    }
+
+    /// <summary>
+    /// The 8-bit pixels (0..255) of a set made from bytes, or null for a set made from floats. Once
+    /// <see cref="Images"/> has been read, it holds the set's data instead and this is null.
+    /// </summary>
+    public byte[]? Bytes => _images is null ? _bytes : null;
 
     /// <summary>Class label of each image.</summary>
     public int[] Labels { get; }
@@ -79,16 +125,78 @@ public sealed class ImageSet
     /// <summary>Number of classes.</summary>
     public int ClassCount => ClassNames.Count;
 
-    /// <summary>The pixels of image <paramref name="index"/>, shape (channels, height, width).</summary>
+    /// <summary>
+    /// The pixels of image <paramref name="index"/>, shape (channels, height, width): a view of <see cref="Images"/>,
+    /// or for a set of bytes a converted copy of that one image.
+    /// </summary>
     public ReadOnlySpan<float> Image(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-        return Images.AsSpan(index * SampleSize, SampleSize);
+        return Bytes is { } bytes
+            ? PixelScale.ToUnit(bytes.AsSpan(index * SampleSize, SampleSize))
+            : Images.AsSpan(index * SampleSize, SampleSize);
     }
 
     /// <summary>
-    /// The images <c>[start, start + count)</c> as a new set. The pixels are copied (one block copy), so the subset
-    /// owns plain arrays like every other set.
+    /// Copies (converting bytes) images <c>[start, start + count)</c> into <paramref name="destination"/>, shape
+    /// (count, channels, height, width).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the set.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
+    public void CopyImages(int start, int count, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + count, Count, nameof(count));
+        var s = SampleSize;
+        RequireRoom(destination, count);
+        if (Bytes is { } bytes)
+        {
+            PixelScale.ToUnit(bytes.AsSpan(start * s, count * s), destination);
+        }
+        else
+        {
+            Images.AsSpan(start * s, count * s).CopyTo(destination);
+        }
+    }
+
+    /// <summary>
+    /// Copies (converting bytes) the images at <paramref name="indices"/>, in that order, into
+    /// <paramref name="destination"/>, shape (indices.Length, channels, height, width).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the set.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
+    public void CopyImages(ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        var s = SampleSize;
+        RequireRoom(destination, indices.Length);
+        var bytes = Bytes;
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var i = indices[k];
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(indices));
+            if (bytes is not null)
+            {
+                PixelScale.ToUnit(bytes.AsSpan(i * s, s), destination.Slice(k * s, s));
+            }
+            else
+            {
+                Images.AsSpan(i * s, s).CopyTo(destination.Slice(k * s, s));
+            }
+        }
+    }
+
+    private void RequireRoom(Span<float> destination, int count)
+    {
+        if (destination.Length < (long)count * SampleSize)
+        {
+            throw new ArgumentException($"The buffer holds {destination.Length} floats; {count} images of ({Channels}, {Height}, {Width}) need {(long)count * SampleSize}.", nameof(destination));
+        }
+    }
+
+    /// <summary>
+    /// The images <c>[start, start + count)</c> as a new set. The pixels are copied (one block copy, bytes stay
+    /// bytes), so the subset owns plain arrays like every other set.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the set.</exception>
     public ImageSet Subset(int start, int count)
@@ -97,25 +205,35 @@ public sealed class ImageSet
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)start + count, Count, nameof(count));
         var s = SampleSize;
-        var images = Images.AsSpan(start * s, count * s).ToArray();
         var labels = Labels.AsSpan(start, count).ToArray();
-        return new ImageSet(images, labels, Channels, Height, Width, ClassNames);
+        return Bytes is { } bytes
+            ? new ImageSet(bytes.AsSpan(start * s, count * s).ToArray(), labels, Channels, Height, Width, ClassNames)
+            : new ImageSet(Images.AsSpan(start * s, count * s).ToArray(), labels, Channels, Height, Width, ClassNames);
     }
 
-    /// <summary>The images at <paramref name="indices"/>, in that order, as a new set (copied).</summary>
+    /// <summary>The images at <paramref name="indices"/>, in that order, as a new set (copied; bytes stay bytes).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the set.</exception>
     public ImageSet Select(ReadOnlySpan<int> indices)
     {
         var s = SampleSize;
-        var images = new float[(long)indices.Length * s];
         var labels = new int[indices.Length];
         for (var k = 0; k < indices.Length; k++)
         {
             var i = indices[k];
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(indices));
-            Images.AsSpan(i * s, s).CopyTo(images.AsSpan(k * s, s));
             labels[k] = Labels[i];
         }
+        if (Bytes is { } bytes)
+        {
+            var pixels = new byte[(long)indices.Length * s];
+            for (var k = 0; k < indices.Length; k++)
+            {
+                bytes.AsSpan(indices[k] * s, s).CopyTo(pixels.AsSpan(k * s, s));
+            }
+            return new ImageSet(pixels, labels, Channels, Height, Width, ClassNames);
+        }
+        var images = new float[(long)indices.Length * s];
+        CopyImages(indices, images);
         return new ImageSet(images, labels, Channels, Height, Width, ClassNames);
     }
 

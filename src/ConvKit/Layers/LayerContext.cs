@@ -13,10 +13,13 @@ public sealed class LayerContext
     private readonly List<Tensor?> _buffers = [];
     private readonly List<IndexBuffer?> _indices = [];
 
-    internal LayerContext(IBackend backend, int batch)
+    private readonly LayerContext? _owner;
+
+    internal LayerContext(IBackend backend, int batch, LayerContext? owner = null)
     {
         Backend = backend;
         Batch = batch;
+        _owner = owner;
     }
 
     public IBackend Backend { get; }
@@ -42,7 +45,11 @@ public sealed class LayerContext
     /// <summary>The training step counter, for layers that draw random numbers (dropout).</summary>
     public ulong Step { get; internal set; }
 
-    /// <summary>A scratch tensor in slot <paramref name="slot"/>, allocated on first use and kept for later calls.</summary>
+    /// <summary>
+    /// A scratch tensor in slot <paramref name="slot"/>, allocated on first use and kept for later calls. In a plan
+    /// for a smaller batch than the model's largest, a per-sample buffer (batch first) is a view of the first rows
+    /// of the larger plan's buffer in the same slot when that one exists.
+    /// </summary>
     public Tensor Buffer(int slot, Shape shape)
     {
         while (_buffers.Count <= slot)
@@ -52,13 +59,25 @@ public sealed class LayerContext
         var t = _buffers[slot];
         if (t is null || t.Shape != shape)
         {
-            t = Backend.Allocate(shape);
+            t = Borrowed(slot, shape) ?? Backend.Allocate(shape);
             _buffers[slot] = t;
         }
         return t;
     }
 
-    /// <summary>A flat scratch tensor of at least <paramref name="length"/> elements in slot <paramref name="slot"/>, kept for later calls.</summary>
+    private Tensor? Borrowed(int slot, Shape shape)
+    {
+        if (_owner is null || shape.Rank == 0 || shape[0] != Batch || slot >= _owner._buffers.Count)
+        {
+            return null;
+        }
+        return _owner._buffers[slot] is { } own && own.Shape == shape.DropFirst().WithBatch(_owner.Batch) ? own.Slice(0, Batch) : null;
+    }
+
+    /// <summary>
+    /// A flat scratch tensor of at least <paramref name="length"/> elements in slot <paramref name="slot"/>, kept for
+    /// later calls; in a plan for a smaller batch, the larger plan's one when it is long enough.
+    /// </summary>
     public Tensor Workspace(int slot, int length)
     {
         while (_buffers.Count <= slot)
@@ -68,13 +87,18 @@ public sealed class LayerContext
         var t = _buffers[slot];
         if (t is null || t.Length < length)
         {
-            t = Backend.Allocate(new Shape(Math.Max(1, length)));
+            t = _owner is not null && slot < _owner._buffers.Count && _owner._buffers[slot] is { } own && own.Shape.Rank == 1 && own.Length >= length
+                ? own
+                : Backend.Allocate(new Shape(Math.Max(1, length)));
             _buffers[slot] = t;
         }
         return t;
     }
 
-    /// <summary>A scratch integer buffer in slot <paramref name="slot"/> of at least <paramref name="length"/> entries.</summary>
+    /// <summary>
+    /// A scratch integer buffer in slot <paramref name="slot"/> of at least <paramref name="length"/> entries; in a
+    /// plan for a smaller batch, the larger plan's one when it is long enough.
+    /// </summary>
     public IndexBuffer Indices(int slot, int length)
     {
         while (_indices.Count <= slot)
@@ -84,7 +108,9 @@ public sealed class LayerContext
         var b = _indices[slot];
         if (b is null || b.Length < length)
         {
-            b = Backend.AllocateIndices(length);
+            b = _owner is not null && slot < _owner._indices.Count && _owner._indices[slot] is { } own && own.Length >= length
+                ? own
+                : Backend.AllocateIndices(length);
             _indices[slot] = b;
         }
         return b;

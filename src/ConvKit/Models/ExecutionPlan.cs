@@ -6,11 +6,23 @@ namespace ConvKit.Models;
 /// <summary>
 /// Every buffer one batch size needs, made once: each node's output and gradient, its layer context (scratch),
 /// and the argument arrays passed to the layers. Running a forward and backward pass on a plan allocates nothing.
+/// A plan for a smaller batch can borrow a larger plan's outputs and gradients (the first rows of each), so a
+/// model holds one set of activation buffers however many batch sizes it runs.
 /// </summary>
 internal sealed class ExecutionPlan
 {
     public ExecutionPlan(Model model, IReadOnlyList<Node> nodes, int[][] inbound, int[] fanOut, int batch)
+        : this(model, nodes, inbound, fanOut, batch, owner: null)
     {
+    }
+
+    /// <summary>A plan for <paramref name="batch"/> samples whose outputs and gradients are views of <paramref name="owner"/>'s.</summary>
+    public ExecutionPlan(Model model, IReadOnlyList<Node> nodes, int[][] inbound, int[] fanOut, int batch, ExecutionPlan? owner)
+    {
+        if (owner is not null && batch > owner.Batch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), $"A plan for {batch} samples cannot borrow the buffers of one for {owner.Batch}.");
+        }
         var backend = model.Backend;
         Batch = batch;
         var n = nodes.Count;
@@ -24,13 +36,24 @@ internal sealed class ExecutionPlan
         for (var i = 0; i < n; i++)
         {
             var shape = nodes[i].OutputShape.WithBatch(batch);
-            Outputs[i] = backend.Allocate(shape);
-            Gradients[i] = backend.Allocate(shape);
-            Contexts[i] = new LayerContext(backend, batch);
-            InputArgs[i] = inbound[i].Select(p => Outputs[p]).ToArray();
+            Outputs[i] = owner is null ? backend.Allocate(shape) : owner.Outputs[i].Slice(0, batch);
+            Gradients[i] = owner is null ? backend.Allocate(shape) : owner.Gradients[i].Slice(0, batch);
+            Contexts[i] = new LayerContext(backend, batch, owner?.Contexts[i]);
             GradientArgs[i] = new Tensor?[inbound[i].Length];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            InputArgs[i] = inbound[i].Select(p => Outputs[p]).ToArray();
             // A producer read by several consumers gets one private gradient buffer per edge; they are summed.
-            EdgeGradients[i] = inbound[i].Select(p => fanOut[p] > 1 ? backend.Allocate(Outputs[p].Shape) : null).ToArray();
+            EdgeGradients[i] = new Tensor?[inbound[i].Length];
+            for (var e = 0; e < inbound[i].Length; e++)
+            {
+                var p = inbound[i][e];
+                if (fanOut[p] > 1)
+                {
+                    EdgeGradients[i][e] = owner is null ? backend.Allocate(Outputs[p].Shape) : owner.EdgeGradients[i][e]!.Slice(0, batch);
+                }
+            }
         }
     }
 

@@ -7,25 +7,48 @@ namespace ConvKit.Models;
 public partial class Model
 {
     private readonly Dictionary<int, ExecutionPlan> _plans = [];
+    private ExecutionPlan? _largest;
     private ExecutionPlan? _last;
     private ulong _step;
 
     /// <summary>When set, every layer's forward and backward time is added to it (for benchmarks).</summary>
     public LayerProfile? Profile { get; set; }
 
+    /// <summary>
+    /// The plan for <paramref name="batch"/> samples. The largest batch seen owns the activation buffers; every
+    /// smaller batch (a last partial batch, an evaluation pass) borrows their first rows instead of allocating its own.
+    /// </summary>
     internal ExecutionPlan Plan(int batch)
     {
-        if (!_plans.TryGetValue(batch, out var plan))
+        if (_plans.TryGetValue(batch, out var plan))
         {
-            if (_plans.Count >= 4)
-            {
-                // Keep memory bounded when callers cycle through many batch sizes.
-                _plans.Clear();
-            }
-            plan = new ExecutionPlan(this, _nodes, _inboundIndex, _fanOut, batch);
-            _plans[batch] = plan;
+            return plan;
         }
+        if (_largest is null || batch > _largest.Batch)
+        {
+            // Plans that borrowed the old buffers are dropped with them.
+            _plans.Clear();
+            _largest = new ExecutionPlan(this, _nodes, _inboundIndex, _fanOut, batch);
+            _plans[batch] = _largest;
+            return _largest;
+        }
+        if (_plans.Count >= 8)
+        {
+            // Keep the borrowed plans' own scratch bounded when callers cycle through many batch sizes.
+            _plans.Clear();
+            _plans[_largest.Batch] = _largest;
+        }
+        plan = new ExecutionPlan(this, _nodes, _inboundIndex, _fanOut, batch, _largest);
+        _plans[batch] = plan;
         return plan;
+    }
+
+    /// <summary>Forgets every plan and the buffers they hold (after the graph changes).</summary>
+    private void ClearPlans()
+    {
+        _plans.Clear();
+        _largest = null;
+        _last = null;
     }
 
     /// <summary>
@@ -236,14 +259,16 @@ public partial class Model
         }
     }
 
-    private void CheckInput(Tensor x, int input)
+    private void CheckInput(Tensor x, int input) => CheckInput(x.Shape, input);
+
+    private void CheckInput(Shape x, int input)
     {
         var expected = _inputs[input].OutputShape;
-        if (x.Shape.Rank != expected.Rank + 1 || !x.Shape.Dims[1..].SequenceEqual(expected.Dims))
+        if (x.Rank != expected.Rank + 1 || !x.Dims[1..].SequenceEqual(expected.Dims))
         {
-            throw new ConvKitException($"Model '{Name}' expects input of shape (batch, {string.Join(", ", expected.ToArray())}), got {x.Shape}.");
+            throw new ConvKitException($"Model '{Name}' expects input of shape (batch, {string.Join(", ", expected.ToArray())}), got {x}.");
         }
-        if (x.Shape[0] == 0)
+        if (x[0] == 0)
         {
             throw new ConvKitException($"Model '{Name}' was given an empty batch.");
         }

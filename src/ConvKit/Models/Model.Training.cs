@@ -86,23 +86,35 @@ public partial class Model
     /// <summary>Trains on images <paramref name="x"/> (N, C, H, W) with integer class labels (sparse losses).</summary>
     public TrainingHistory Fit(Tensor x, int[] labels, FitOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
-        return FitCore(x, new TargetSource(labels, null), options ?? new FitOptions());
+        return FitCore(new InputSamples(x), new TargetSource(labels, null), options ?? new FitOptions());
+    }
+
+    /// <summary>
+    /// Trains on the images and labels of <paramref name="train"/> (sparse losses). A set of bytes, as
+    /// <see cref="Data.Dataset.Load(string, string?, bool)"/> gives, stays bytes: each batch is converted as it
+    /// is drawn, so training holds a quarter of the memory a float copy of the set would take.
+    /// </summary>
+    public TrainingHistory Fit(Data.ImageSet train, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return FitCore(new InputSamples(train), new TargetSource(train.Labels, null), options ?? new FitOptions());
     }
 
     /// <summary>Trains on <paramref name="x"/> with target values shaped like the output (one-hot, regression).</summary>
     public TrainingHistory Fit(Tensor x, Tensor targets, FitOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(targets);
-        return FitCore(x, new TargetSource(null, targets), options ?? new FitOptions());
+        return FitCore(new InputSamples(x), new TargetSource(null, targets), options ?? new FitOptions());
     }
 
-    private TrainingHistory FitCore(Tensor x, TargetSource targets, FitOptions options)
+    private TrainingHistory FitCore(InputSamples x, TargetSource targets, FitOptions options)
     {
-        ArgumentNullException.ThrowIfNull(x);
         RequireSingleInput();
         var (loss, optimizer) = RequireCompiled();
-        CheckInput(x, 0);
+        CheckInput(x.Shape, 0);
         targets.Check(x.Shape[0], OutputShapes[0], loss);
         if (options.BatchSize <= 0 || options.Epochs < 0)
         {
@@ -113,13 +125,13 @@ public partial class Model
             throw new ConvKitException($"The validation split must be in [0, 1), got {options.ValidationSplit}.");
         }
 
-        var total = x.Shape[0];
-        Tensor trainX = x, valX;
+        var total = x.Count;
+        InputSamples trainX = x, valX;
         TargetSource trainT = targets, valT;
         if (options.ValidationX is not null)
         {
-            valX = options.ValidationX;
-            CheckInput(valX, 0);
+            valX = new InputSamples(options.ValidationX);
+            CheckInput(valX.Shape, 0);
             valT = new TargetSource(options.ValidationLabels, options.ValidationTargets);
             valT.Check(valX.Shape[0], OutputShapes[0], loss);
         }
@@ -153,7 +165,7 @@ public partial class Model
         }
         StopTraining = false;
 
-        var n = trainX.Shape[0];
+        var n = trainX.Count;
         var augmentation = options.Augmentation;
         if (augmentation is not null)
         {
@@ -161,12 +173,12 @@ public partial class Model
             {
                 throw new ConvKitException($"Augmentation needs image input (N, C, H, W); model '{Name}' is trained on {trainX.Shape}.");
             }
-            augmentation.Prepare(trainX.AsSpan(), n, trainX.Shape[1], trainX.Shape[2], trainX.Shape[3]);
+            augmentation.Prepare(trainX.All(), n, trainX.Shape[1], trainX.Shape[2], trainX.Shape[3]);
         }
         var batch = Math.Min(options.BatchSize, n);
         var batches = (n + batch - 1) / batch;
         var order = new int[n];
-        var sampleSize = trainX.Length / n;
+        var sampleSize = trainX.SampleSize;
         var staging = new float[batch * sampleSize];
         var stagingLabels = new int[batch];
         var stagingTargets = trainT.Values is null ? [] : new float[batch * (trainT.Values.Length / trainT.Values.Shape[0])];
@@ -201,12 +213,8 @@ public partial class Model
                 var count = Math.Min(batch, n - start);
                 var plan = Plan(count);
                 var input = plan.Outputs[inIndex];
-                var xs = trainX.AsSpan();
                 var stage = staging.AsSpan(0, count * sampleSize);
-                for (var i = 0; i < count; i++)
-                {
-                    xs.Slice(order[start + i] * sampleSize, sampleSize).CopyTo(stage.Slice(i * sampleSize, sampleSize));
-                }
+                trainX.Gather(order.AsSpan(start, count), stage);
                 augmentation?.Apply(staging.AsMemory(0, count * sampleSize), order.AsMemory(start, count), epoch, trainX.Shape[1], trainX.Shape[2], trainX.Shape[3]);
                 Backend.Upload(stage, input);
                 var tb = trainT.Gather(order.AsSpan(start, count), stagingLabels, stagingTargets, labelsBuffer, Backend, this, count);
@@ -330,6 +338,18 @@ public partial class Model
         CheckInput(x, 0);
         var t = new TargetSource(labels, null);
         t.Check(x.Shape[0], OutputShapes[0], RequireCompiled().Loss);
+        return EvaluateCore(new InputSamples(x), t, batchSize);
+    }
+
+    /// <summary>Loss and accuracy (NaN when not tracked) on the images and labels of <paramref name="set"/>, in inference mode.</summary>
+    public (double Loss, double Accuracy) Evaluate(Data.ImageSet set, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        RequireSingleInput();
+        var x = new InputSamples(set);
+        CheckInput(x.Shape, 0);
+        var t = new TargetSource(set.Labels, null);
+        t.Check(x.Count, OutputShapes[0], RequireCompiled().Loss);
         return EvaluateCore(x, t, batchSize);
     }
 
@@ -341,14 +361,14 @@ public partial class Model
         CheckInput(x, 0);
         var t = new TargetSource(null, targets);
         t.Check(x.Shape[0], OutputShapes[0], RequireCompiled().Loss);
-        return EvaluateCore(x, t, batchSize);
+        return EvaluateCore(new InputSamples(x), t, batchSize);
     }
 
-    private (double Loss, double Accuracy) EvaluateCore(Tensor x, TargetSource targets, int batchSize)
+    private (double Loss, double Accuracy) EvaluateCore(InputSamples x, TargetSource targets, int batchSize)
     {
         var loss = RequireCompiled().Loss;
-        var n = x.Shape[0];
-        var batch = Math.Max(1, Math.Min(batchSize, n));
+        var n = x.Count;
+        var batch = InferencePass(batchSize, n);
         var labelsBuffer = Backend.AllocateIndices(batch);
         var stagingLabels = new int[batch];
         var stagingTargets = targets.Values is null ? [] : new float[batch * (targets.Values.Length / targets.Values.Shape[0])];
@@ -361,7 +381,7 @@ public partial class Model
         {
             var count = Math.Min(batch, n - start);
             var plan = Plan(count);
-            Backend.Copy(x.Slice(start, count), plan.Outputs[InputNodeIndex]);
+            x.Load(Backend, start, count, plan.Outputs[InputNodeIndex]);
             RunForward(plan, training: false);
             for (var i = 0; i < count; i++)
             {
@@ -382,20 +402,58 @@ public partial class Model
     public Tensor Predict(Tensor x, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(x);
+        return PredictCore(new InputSamples(x), batchSize);
+    }
+
+    /// <summary>The model's output for every image of <paramref name="set"/>, computed in batches, in inference mode.</summary>
+    public Tensor Predict(Data.ImageSet set, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return PredictCore(new InputSamples(set), batchSize);
+    }
+
+    private Tensor PredictCore(InputSamples x, int batchSize)
+    {
         RequireSingleInput();
-        CheckInput(x, 0);
-        var n = x.Shape[0];
+        CheckInput(x.Shape, 0);
+        var n = x.Count;
         var result = Backend.Allocate(OutputShapes[0].WithBatch(n));
-        var batch = Math.Max(1, Math.Min(batchSize, n));
+        var batch = InferencePass(batchSize, n);
         for (var start = 0; start < n; start += batch)
         {
             var count = Math.Min(batch, n - start);
             var plan = Plan(count);
-            Backend.Copy(x.Slice(start, count), plan.Outputs[InputNodeIndex]);
+            x.Load(Backend, start, count, plan.Outputs[InputNodeIndex]);
             RunForward(plan, training: false);
             Backend.Copy(plan.Outputs[OutputNodeIndex], result.Slice(start, count));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The most samples <c>Predict</c> and <c>Evaluate</c> run through the network in one pass (default 128). A
+    /// larger <c>batchSize</c> is split into equal passes no larger than this: the results are the same, and the
+    /// activations held at once stay those of this many samples. Raise it on a device that gains from larger passes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxInferenceBatch
+    {
+        get => _maxInferenceBatch;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxInferenceBatch = value;
+        }
+    }
+
+    private int _maxInferenceBatch = 128;
+
+    /// <summary>Samples per inference pass for <paramref name="batchSize"/>: equal passes of at most <see cref="MaxInferenceBatch"/>.</summary>
+    private int InferencePass(int batchSize, int n)
+    {
+        var batch = Math.Max(1, Math.Min(batchSize, n));
+        var passes = (batch + MaxInferenceBatch - 1) / MaxInferenceBatch;
+        return (batch + passes - 1) / passes;
     }
 
     private (Loss Loss, Optimizer Optimizer) RequireCompiled() =>

@@ -133,7 +133,7 @@ public partial class Model
         _layers = _nodes.Select(n => n.Layer).Distinct().ToArray();
         AssignNames();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
-        _plans.Clear();
+        ClearPlans();
     }
 
     private static void Visit(Node node, Dictionary<Node, int> state, List<Node> order, Node[] inputs)
