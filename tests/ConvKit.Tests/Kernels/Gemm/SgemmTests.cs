@@ -67,6 +67,42 @@ public class SgemmTests
         }
     }
 
+    [Fact]
+    public void OneOrTwoRowsTimesALongMatrixMatchReferenceOnEveryColumnTail()
+    {
+        // 1-2 rows of A and k >= 256 take the streaming row form (GemmRows) when 256-bit vectors are available:
+        // whole 128- or 64-column blocks, single vectors, then a scalar tail.
+        Assert.True(GemmRows.Suits(false, false, 1, 16, 256) == System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+        var seed = 7;
+        foreach (var m in new[] { 1, 2 })
+        {
+            foreach (var n in new[] { 16, 17, 40, 128, 129, 200, 300 })
+            {
+                foreach (var k in new[] { 256, 301 })
+                {
+                    foreach (var beta in new[] { 0f, 1f })
+                    {
+                        new GemmCase(false, false, m, n, k, beta, padding: 1 + seed % 5, seed++).RunAndCheck(maxThreads: 1 + seed % 2);
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 128, 9216)]   // a dense layer on one image: one block, one thread
+    [InlineData(1, 300, 4096)]   // three blocks split between threads
+    [InlineData(2, 1000, 1024)]
+    public void TheRowFormGivesTheSameBitsOnOneAndTwoThreads(int m, int n, int k)
+    {
+        foreach (var beta in new[] { 0f, 1f })
+        {
+            var c1 = new GemmCase(false, false, m, n, k, beta, padding: 3, seed: n + k).RunAndCheck(maxThreads: 1);
+            var c2 = new GemmCase(false, false, m, n, k, beta, padding: 3, seed: n + k).RunAndCheck(maxThreads: 2);
+            Assert.Equal(c1, c2);
+        }
+    }
+
     [Theory]
     [InlineData(130, 200, 300)]   // split by columns
     [InlineData(300, 40, 100)]    // split by rows

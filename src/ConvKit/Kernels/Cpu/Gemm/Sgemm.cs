@@ -34,6 +34,9 @@ public static class Sgemm
     [ThreadStatic]
     private static GemmWork? t_work;
 
+    [ThreadStatic]
+    private static RowWork? t_rowWork;
+
     /// <summary>The microkernel this machine uses, e.g. <c>MicroKernel8x32Avx512</c>.</summary>
     public static string KernelName => Kernel switch
     {
@@ -85,7 +88,38 @@ public static class Sgemm
         // forms is inside them, and CpuThreads.Run returns only after every worker has finished.
         fixed (float* pa = a, pb = b, pc = c)
         {
-            Run(new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f, dotProducts: dotProducts), maxThreads);
+            var args = new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f, dotProducts: dotProducts);
+            if (!dotProducts && GemmRows.Suits(transposeA, transposeB, m, n, k))
+            {
+                RunRows(args, maxThreads);
+                return;
+            }
+            Run(args, maxThreads);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GemmRows"/> on the calling thread, or split by whole column blocks when there are several and
+    /// the product is large enough to share.
+    /// </summary>
+    private static void RunRows(in GemmArgs args, int maxThreads)
+    {
+        var blocks = (args.N + GemmRows.BlockColumns - 1) / GemmRows.BlockColumns;
+        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(Math.Min(maxThreads, CpuThreads.Count), blocks);
+        if (threads <= 1)
+        {
+            GemmRows.Compute(args, 0, args.N);
+            return;
+        }
+        var work = t_rowWork ??= new RowWork();
+        work.Args = args;
+        try
+        {
+            CpuThreads.Run(work, threads);
+        }
+        finally
+        {
+            work.Args = default;
         }
     }
 
@@ -192,6 +226,24 @@ public static class Sgemm
         Portable,
         Avx2,
         Avx512,
+    }
+
+    /// <summary>Splits the columns of a <see cref="GemmRows"/> product between threads in whole blocks.</summary>
+    private sealed class RowWork : IWorkItem
+    {
+        public GemmArgs Args { get; set; }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var args = Args;
+            var width = GemmRows.BlockColumns;
+            var (b0, b1) = CpuThreads.Slice((args.N + width - 1) / width, threadIndex, threadCount);
+            var j1 = Math.Min(args.N, b1 * width);
+            if (b0 * width < j1)
+            {
+                GemmRows.Compute(args, b0 * width, j1);
+            }
+        }
     }
 
     /// <summary>
