@@ -73,4 +73,7 @@ internal sealed class ExecutionPlan
 
     /// <summary>Whether a node's gradient holds a value in the current backward pass.</summary>
     public bool[] Touched { get; }
+
+    /// <summary>For a small batch on the CPU: whether inference passes run on every thread or on one.</summary>
+    public ThreadChoice Threads { get; } = new();
 }

@@ -1,4 +1,6 @@
 using ConvKit.Backends;
+using ConvKit.Backends.Cpu;
+using ConvKit.Kernels.Cpu.Threading;
 using ConvKit.Layers;
 using ConvKit.Tensors;
 
@@ -70,6 +72,34 @@ public partial class Model
     internal void RunForward(ExecutionPlan plan, bool training)
     {
         _last = plan;
+        if (training || plan.Batch > ThreadChoice.MaxBatch || Backend is not CpuBackend || CpuThreads.Count == 1)
+        {
+            RunLayers(plan, training);
+            return;
+        }
+        var limit = plan.Threads.Next();
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (limit == 1)
+        {
+            var previous = CpuThreads.Limit(1);
+            try
+            {
+                RunLayers(plan, training);
+            }
+            finally
+            {
+                CpuThreads.Limit(previous);
+            }
+        }
+        else
+        {
+            RunLayers(plan, training);
+        }
+        plan.Threads.Record(limit, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+    }
+
+    private void RunLayers(ExecutionPlan plan, bool training)
+    {
         for (var i = 0; i < _nodes.Length; i++)
         {
             var node = _nodes[i];

@@ -2,6 +2,7 @@ using ConvKit.Kernels.Cpu.Threading;
 
 namespace ConvKit.Tests.Kernels.Threading;
 
+[Collection(ConvKit.Tests.Kernels.Elementwise.ThreadCountCollection.Name)]
 public class CpuThreadsTests
 {
     private sealed class Outer : IWorkItem
@@ -26,6 +27,52 @@ public class CpuThreadsTests
         Assert.True(finished == task, "a nested CpuThreads.Run deadlocked");
         // Each outer worker ran the inner work once, alone (threadCount 1).
         Assert.All(outer.Inner.Take(Math.Min(2, CpuThreads.Count)), v => Assert.Equal(1, v));
+    }
+
+    private sealed class CountRecorder : IWorkItem
+    {
+        public int Seen;
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            if (threadIndex == 0)
+            {
+                Seen = threadCount;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task LimitCapsOnlyTheCallingThreadUntilRestored()
+    {
+        var saved = CpuThreads.Count;
+        try
+        {
+            CpuThreads.Count = 3;
+            var (capped, ran, restored) = await Task.Run(() =>
+            {
+                var previous = CpuThreads.Limit(2);
+                var count = CpuThreads.Count;
+                var work = new CountRecorder();
+                CpuThreads.Run(work);
+                CpuThreads.Limit(previous);
+                return (count, work.Seen, CpuThreads.Count);
+            });
+            Assert.Equal(2, capped);
+            Assert.Equal(2, ran);
+            Assert.Equal(3, restored);
+
+            // The test thread never set a limit: it still runs on every thread.
+            var elsewhere = new CountRecorder();
+            CpuThreads.Run(elsewhere);
+            Assert.Equal(3, CpuThreads.Count);
+            Assert.Equal(3, elsewhere.Seen);
+            Assert.Throws<ArgumentOutOfRangeException>(() => CpuThreads.Limit(-1));
+        }
+        finally
+        {
+            CpuThreads.Count = saved;
+        }
     }
 
     [Fact]

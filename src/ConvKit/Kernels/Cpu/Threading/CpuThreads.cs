@@ -14,12 +14,17 @@ public static class CpuThreads
 
     [ThreadStatic]
     private static bool _inside;
+    [ThreadStatic]
+    private static int _limit;
     private static int _count = DefaultCount();
 
-    /// <summary>How many threads kernels use (at least 1). Defaults to <c>CONVKIT_THREADS</c> or the processor count.</summary>
+    /// <summary>
+    /// How many threads kernels use (at least 1). Defaults to <c>CONVKIT_THREADS</c> or the processor count. Reading it
+    /// inside a <see cref="Limit"/> scope gives at most that scope's limit.
+    /// </summary>
     public static int Count
     {
-        get => _count;
+        get => _limit > 0 && _limit < _count ? _limit : _count;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
@@ -36,11 +41,24 @@ public static class CpuThreads
         return int.TryParse(env, out var n) && n > 0 ? n : Environment.ProcessorCount;
     }
 
+    /// <summary>
+    /// Caps <see cref="Count"/> for kernels started from the calling thread at <paramref name="threads"/> (0 removes
+    /// the cap) and returns the previous cap, to restore afterwards. Results do not depend on it: kernels split their
+    /// work the same way whatever the thread count.
+    /// </summary>
+    public static int Limit(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        var previous = _limit;
+        _limit = threads;
+        return previous;
+    }
+
     /// <summary>Runs <paramref name="work"/> on <see cref="Count"/> threads, or fewer when <paramref name="maxThreads"/> says so.</summary>
     public static void Run(IWorkItem work, int maxThreads = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var n = Math.Max(1, Math.Min(_count, maxThreads));
+        var n = Math.Max(1, Math.Min(Count, maxThreads));
         if (n == 1 || _inside)
         {
             // A kernel called from inside another kernel's work item runs on the calling thread: the pool is busy.

@@ -1,0 +1,64 @@
+namespace ConvKit.Models;
+
+/// <summary>
+/// Decides, for one small inference batch size, whether the CPU kernels run on all of
+/// <see cref="Kernels.Cpu.Threading.CpuThreads"/> or on the calling thread alone. A pass over one image of a small
+/// network is a few dozen short kernels, and waking the other threads for each can cost more than it saves, so the
+/// first passes run in blocks on each in turn and the faster by median time is kept from then on. The first pass of
+/// each block is not counted: right after a pass on several threads the workers still spin, which slows a pass on one
+/// thread that shares a core with them. The median, because passes on several threads of a busy machine are now
+/// and then fast and often slow. Only time is at stake: the
+/// kernels split their work the same way whatever the thread count, so both give the same bits.
+/// </summary>
+internal sealed class ThreadChoice
+{
+    /// <summary>Inference batches up to this size are timed both ways; larger ones always use every thread.</summary>
+    public const int MaxBatch = 8;
+
+    /// <summary>Passes in each block of trials on one setting.</summary>
+    public const int Block = 4;
+
+    /// <summary>Passes timed before deciding: blocks on every thread and on one, in turn.</summary>
+    public const int Trials = 4 * Block;
+
+    private readonly long[] _all = new long[Trials / 2 - 2];
+    private readonly long[] _one = new long[Trials / 2 - 2];
+    private int _allCount;
+    private int _oneCount;
+    private int _trial;
+
+    /// <summary>The chosen cap: 0 while still timing or when every thread won, 1 when one thread won.</summary>
+    public int Chosen { get; private set; }
+
+    /// <summary>Whether the trials are over.</summary>
+    public bool Decided => _trial >= Trials;
+
+    /// <summary>The thread cap for the next pass, for <see cref="Kernels.Cpu.Threading.CpuThreads.Limit"/> (0: none).</summary>
+    public int Next() => Decided ? Chosen : _trial / Block % 2 == 0 ? 0 : 1;
+
+    /// <summary>Records how long the pass run under <paramref name="limit"/> (from <see cref="Next"/>) took.</summary>
+    public void Record(int limit, long ticks)
+    {
+        if (Decided)
+        {
+            return;
+        }
+        if (_trial % Block != 0)
+        {
+            if (limit == 1)
+            {
+                _one[_oneCount++] = ticks;
+            }
+            else
+            {
+                _all[_allCount++] = ticks;
+            }
+        }
+        if (++_trial == Trials)
+        {
+            Array.Sort(_all);
+            Array.Sort(_one);
+            Chosen = _one[_one.Length / 2] < _all[_all.Length / 2] ? 1 : 0;
+        }
+    }
+}
