@@ -54,4 +54,7 @@ internal readonly unsafe struct GemmArgs
 
     /// <summary>Compute with <see cref="GemmDot"/> instead of the packed microkernels (no transposeA, transposeB, no RowBias).</summary>
     public bool DotProducts { get; }
+
+    /// <summary>Compute with <see cref="GemmRows"/>: one or two rows, no transposes, no RowBias.</summary>
+    public bool Rows => !DotProducts && RowBias == null && GemmRows.Suits(TransposeA, TransposeB, M, N, K);
 }

@@ -24,11 +24,11 @@ internal static unsafe class GemmRows
     /// <summary>Columns of C per block: as many as the widest vector's eight accumulators hold.</summary>
     public static int BlockColumns => Vector512.IsHardwareAccelerated ? 128 : 64;
 
-    /// <summary>Computes columns [j0, j1) of every row of C on the calling thread.</summary>
+    /// <summary>Computes rows [i0, i1) and columns [j0, j1) of C on the calling thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compute(in GemmArgs g, int j0, int j1)
+    public static void Compute(in GemmArgs g, int i0, int i1, int j0, int j1)
     {
-        for (var i = 0; i < g.M; i++)
+        for (var i = i0; i < i1; i++)
         {
             var a = g.A + (nint)i * g.Lda;
             var c = g.C + (nint)i * g.Ldc;

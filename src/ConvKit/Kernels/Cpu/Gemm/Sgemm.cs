@@ -34,9 +34,6 @@ public static class Sgemm
     [ThreadStatic]
     private static GemmWork? t_work;
 
-    [ThreadStatic]
-    private static RowWork? t_rowWork;
-
     /// <summary>The microkernel this machine uses, e.g. <c>MicroKernel8x32Avx512</c>.</summary>
     public static string KernelName => Kernel switch
     {
@@ -88,38 +85,7 @@ public static class Sgemm
         // forms is inside them, and CpuThreads.Run returns only after every worker has finished.
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var args = new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f, dotProducts: dotProducts);
-            if (!dotProducts && GemmRows.Suits(transposeA, transposeB, m, n, k))
-            {
-                RunRows(args, maxThreads);
-                return;
-            }
-            Run(args, maxThreads);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="GemmRows"/> on the calling thread, or split by whole column blocks when there are several and
-    /// the product is large enough to share.
-    /// </summary>
-    private static void RunRows(in GemmArgs args, int maxThreads)
-    {
-        var blocks = (args.N + GemmRows.BlockColumns - 1) / GemmRows.BlockColumns;
-        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(Math.Min(maxThreads, CpuThreads.Count), blocks);
-        if (threads <= 1)
-        {
-            GemmRows.Compute(args, 0, args.N);
-            return;
-        }
-        var work = t_rowWork ??= new RowWork();
-        work.Args = args;
-        try
-        {
-            CpuThreads.Run(work, threads);
-        }
-        finally
-        {
-            work.Args = default;
+            Run(new GemmArgs(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, beta != 0f, dotProducts: dotProducts), maxThreads);
         }
     }
 
@@ -165,7 +131,9 @@ public static class Sgemm
             }
             return;
         }
-        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(maxThreads, CpuThreads.Count);
+        var (mr, nr) = TileSize(args);
+        var tiles = (long)((args.M + mr - 1) / mr) * ((args.N + nr - 1) / nr);
+        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, CpuThreads.Count), tiles);
         if (threads <= 1)
         {
             Compute(args, 0, args.M, 0, args.N);
@@ -191,6 +159,11 @@ public static class Sgemm
             GemmDot.Compute(args, i0, i1, j0, j1);
             return;
         }
+        if (args.Rows)
+        {
+            GemmRows.Compute(args, i0, i1, j0, j1);
+            return;
+        }
         switch (Kernel)
         {
             case GemmKernel.Avx512:
@@ -205,7 +178,8 @@ public static class Sgemm
         }
     }
 
-    private static (int Mr, int Nr) TileSize() => Kernel switch
+    /// <summary>The tile C is split between threads in: the microkernel's, or for <see cref="GemmRows"/> all rows by a block of columns.</summary>
+    private static (int Mr, int Nr) TileSize(in GemmArgs args) => args.Rows ? (Math.Max(1, args.M), GemmRows.BlockColumns) : Kernel switch
     {
         GemmKernel.Avx512 => (MicroKernel8x32Avx512.Mr, MicroKernel8x32Avx512.Nr),
         GemmKernel.Avx2 => (MicroKernel6x16Avx2.Mr, MicroKernel6x16Avx2.Nr),
@@ -228,24 +202,6 @@ public static class Sgemm
         Avx512,
     }
 
-    /// <summary>Splits the columns of a <see cref="GemmRows"/> product between threads in whole blocks.</summary>
-    private sealed class RowWork : IWorkItem
-    {
-        public GemmArgs Args { get; set; }
-
-        public void Execute(int threadIndex, int threadCount)
-        {
-            var args = Args;
-            var width = GemmRows.BlockColumns;
-            var (b0, b1) = CpuThreads.Slice((args.N + width - 1) / width, threadIndex, threadCount);
-            var j1 = Math.Min(args.N, b1 * width);
-            if (b0 * width < j1)
-            {
-                GemmRows.Compute(args, b0 * width, j1);
-            }
-        }
-    }
-
     /// <summary>
     /// Splits C between threads in whole tiles. A thread splitting by columns packs all of A, one splitting by rows
     /// all of B (unless B is read in place), so: by rows when B is read in place, otherwise along the side that
@@ -258,7 +214,7 @@ public static class Sgemm
         public void Execute(int threadIndex, int threadCount)
         {
             var args = Args;
-            var (mr, nr) = TileSize();
+            var (mr, nr) = TileSize(args);
             var mTiles = (args.M + mr - 1) / mr;
             var nTiles = (args.N + nr - 1) / nr;
             var rowsPerThread = (mTiles + threadCount - 1) / threadCount * mr;
