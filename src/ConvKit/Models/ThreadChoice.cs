@@ -5,10 +5,10 @@ namespace ConvKit.Models;
 /// <see cref="Kernels.Cpu.Threading.CpuThreads"/> or on the calling thread alone. A pass over one image of a small
 /// network is a few dozen short kernels, and waking the other threads for each can cost more than it saves, so the
 /// first passes run in blocks on each in turn and the faster by median time is kept from then on. The first pass of
-/// each block is not counted: right after a pass on several threads the workers still spin, which slows a pass on one
-/// thread that shares a core with them. The median, because passes on several threads of a busy machine are now
-/// and then fast and often slow. Only time is at stake: the
-/// kernels split their work the same way whatever the thread count, so both give the same bits.
+/// each block is not counted: on this project's two-core machine a pass on one thread right after passes on both
+/// measured slow. The median, because passes on several threads of a busy machine are now and then fast and often
+/// slow. Only time is at stake: the kernels split their work the same way whatever the thread count, so both give
+/// the same bits.
 /// </summary>
 internal sealed class ThreadChoice
 {
@@ -18,11 +18,17 @@ internal sealed class ThreadChoice
     /// <summary>Passes in each block of trials on one setting.</summary>
     public const int Block = 4;
 
-    /// <summary>Passes timed before deciding: blocks on every thread and on one, in turn.</summary>
-    public const int Trials = 4 * Block;
+    /// <summary>Blocks of trials on each setting.</summary>
+    private const int BlocksEach = 2;
 
-    private readonly long[] _all = new long[Trials / 2 - 2];
-    private readonly long[] _one = new long[Trials / 2 - 2];
+    /// <summary>Passes timed before deciding: blocks on every thread and on one, in turn.</summary>
+    public const int Trials = 2 * BlocksEach * Block;
+
+    /// <summary>Passes counted for each setting: every block's but the first.</summary>
+    private const int Counted = BlocksEach * (Block - 1);
+
+    private readonly long[] _all = new long[Counted];
+    private readonly long[] _one = new long[Counted];
     private int _allCount;
     private int _oneCount;
     private int _trial;
@@ -58,7 +64,7 @@ internal sealed class ThreadChoice
         {
             Array.Sort(_all);
             Array.Sort(_one);
-            Chosen = _one[_one.Length / 2] < _all[_all.Length / 2] ? 1 : 0;
+            Chosen = _one[Counted / 2] < _all[Counted / 2] ? 1 : 0;
         }
     }
 }

@@ -17,6 +17,18 @@ public class ThreadChoiceTests
 {
     private static readonly Lazy<Dataset> Mnist = new(() => Dataset.Load("mnist", SharedData.Root, allowDownload: false));
 
+    /// <summary>Runs every trial, each pass taking <paramref name="ticks"/>(trial, limit).</summary>
+    private static ThreadChoice Decide(Func<int, int, long> ticks)
+    {
+        var choice = new ThreadChoice();
+        for (var i = 0; i < ThreadChoice.Trials; i++)
+        {
+            var limit = choice.Next();
+            choice.Record(limit, ticks(i, limit));
+        }
+        return choice;
+    }
+
     [Fact]
     public void TrialsAlternateThenKeepTheFasterWay()
     {
@@ -36,23 +48,13 @@ public class ThreadChoiceTests
         oneWins.Record(1, 1_000_000);
         Assert.Equal(1, oneWins.Next());
 
-        var allWin = new ThreadChoice();
-        for (var i = 0; i < ThreadChoice.Trials; i++)
-        {
-            var limit = allWin.Next();
-            // Slow passes on every thread (the first, with the JIT, another later) do not decide: the typical pass does.
-            allWin.Record(limit, limit == 1 ? 120 : i is 0 or 9 ? 10_000 : 80);
-        }
+        // Slow passes on every thread (the first, with the JIT, another later) do not decide: the typical pass does.
+        var allWin = Decide((i, limit) => limit == 1 ? 120 : i is 0 or 9 ? 10_000 : 80);
         Assert.Equal(0, allWin.Chosen);
         Assert.Equal(0, allWin.Next());
 
-        var rarelyFast = new ThreadChoice();
-        for (var i = 0; i < ThreadChoice.Trials; i++)
-        {
-            var limit = rarelyFast.Next();
-            // Every thread is now and then fastest but usually slower: one thread wins.
-            rarelyFast.Record(limit, limit == 1 ? 100 : i is 1 or 2 ? 60 : 160);
-        }
+        // Every thread is now and then fastest but usually slower: one thread wins.
+        var rarelyFast = Decide((i, limit) => limit == 1 ? 100 : i is 1 or 2 ? 60 : 160);
         Assert.Equal(1, rarelyFast.Chosen);
     }
 
