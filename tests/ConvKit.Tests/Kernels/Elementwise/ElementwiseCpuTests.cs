@@ -161,6 +161,32 @@ public class ElementwiseCpuTests
         }
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    [InlineData(1)]
+    public unsafe void DropoutGivesTheSameBitsAtEveryVectorWidthFromAnyStart(int maxLanes)
+    {
+        const int n = 203;
+        var x = Uniform(n, 9);
+        var expectedMask = new float[n];
+        var expectedY = new float[n];
+        ElementwiseReference.DropoutForward(x, 0.45f, 3, 11, expectedMask, expectedY);
+        var key = CounterRng.StreamKey(3, 11);
+        foreach (var start in new[] { 0, 1, 7, 16, 37 })
+        {
+            var mask = new float[n];
+            var y = new float[n];
+            fixed (float* px = x, pm = mask, py = y)
+            {
+                ElementwiseCpu.DropoutRange(px, pm, py, 0.45f, key, start, n, maxLanes);
+            }
+            AssertBitwiseEqual(expectedMask.AsSpan(start), mask.AsSpan(start), $"mask from {start}");
+            AssertBitwiseEqual(expectedY.AsSpan(start), y.AsSpan(start), $"y from {start}");
+            Assert.All(mask.AsSpan(0, start).ToArray(), v => Assert.Equal(0f, v));
+        }
+    }
+
     [Fact]
     public void DropoutMatchesReferenceAndKeepsTheExpectedFraction()
     {

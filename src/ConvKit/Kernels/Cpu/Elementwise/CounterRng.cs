@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ConvKit.Kernels.Cpu.Elementwise;
 
@@ -38,6 +39,32 @@ public static class CounterRng
     /// <summary>Maps 64 random bits to a float on [0, 1) using the top 24 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToUniform(ulong bits) => (bits >> 40) * (1f / (1 << 24));
+
+    /// <summary><see cref="Bits(ulong, ulong)"/> for eight indices at once: the same bits in each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<ulong> Bits(ulong key, Vector512<ulong> index) =>
+        Mix(Vector512.Create(key) + (index + Vector512<ulong>.One) * Vector512.Create(Golden));
+
+    /// <summary><see cref="Bits(ulong, ulong)"/> for four indices at once: the same bits in each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<ulong> Bits(ulong key, Vector256<ulong> index) =>
+        Mix(Vector256.Create(key) + (index + Vector256<ulong>.One) * Vector256.Create(Golden));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Mix(Vector512<ulong> z)
+    {
+        z = (z ^ Vector512.ShiftRightLogical(z, 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
+        z = (z ^ Vector512.ShiftRightLogical(z, 27)) * Vector512.Create(0x94D049BB133111EBUL);
+        return z ^ Vector512.ShiftRightLogical(z, 31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Mix(Vector256<ulong> z)
+    {
+        z = (z ^ Vector256.ShiftRightLogical(z, 30)) * Vector256.Create(0xBF58476D1CE4E5B9UL);
+        z = (z ^ Vector256.ShiftRightLogical(z, 27)) * Vector256.Create(0x94D049BB133111EBUL);
+        return z ^ Vector256.ShiftRightLogical(z, 31);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong z)

@@ -360,16 +360,61 @@ public static class ElementwiseCpu
 
     private readonly unsafe struct DropoutBlocks(float* x, float* mask, float* y, float rate, ulong key) : IRangeKernel
     {
-        public void Execute(int start, int end)
+        public void Execute(int start, int end) => DropoutRange(x, mask, y, rate, key, start, end, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Elements [start, end) of <see cref="DropoutForward"/>, with vectors of at most <paramref name="maxLanes"/> floats
+    /// (16 for Vector512, 8 for Vector256, less for scalar only; tests pin each width). Every width hashes the same
+    /// counters and compares the same exactly representable uniforms, so the bits do not depend on it.
+    /// </summary>
+    internal static unsafe void DropoutRange(float* x, float* mask, float* y, float rate, ulong key, int start, int end, int maxLanes)
+    {
+        var scale = 1f / (1f - rate);
+        const float unit = 1f / (1 << 24);
+        var i = start;
+        if (maxLanes >= 16 && Vector512.IsHardwareAccelerated)
         {
-            var scale = 1f / (1f - rate);
-            for (var i = start; i < end; i++)
+            var lanes = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+            var threshold = Vector512.Create(rate);
+            var kept = Vector512.Create(scale);
+            for (; i + 16 <= end; i += 16)
             {
-                var v = x[i]; // read first: y or mask may be x itself
-                var m = CounterRng.ToUniform(CounterRng.Bits(key, (ulong)i)) >= rate ? scale : 0f;
-                mask[i] = m;
-                y[i] = v * m;
+                var low = Vector512.Create((ulong)i) + lanes;
+                var top = Vector512.Narrow(
+                    Vector512.ShiftRightLogical(CounterRng.Bits(key, low), 40),
+                    Vector512.ShiftRightLogical(CounterRng.Bits(key, low + Vector512.Create(8UL)), 40));
+                var u = Vector512.ConvertToSingle(top.AsInt32()) * unit;
+                var v = Vector512.Load(x + i); // read first: y or mask may be x itself
+                var m = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(u, threshold), kept, Vector512<float>.Zero);
+                m.Store(mask + i);
+                (v * m).Store(y + i);
             }
+        }
+        if (maxLanes >= 8 && Vector256.IsHardwareAccelerated)
+        {
+            var lanes = Vector256.Create(0UL, 1, 2, 3);
+            var threshold = Vector256.Create(rate);
+            var kept = Vector256.Create(scale);
+            for (; i + 8 <= end; i += 8)
+            {
+                var low = Vector256.Create((ulong)i) + lanes;
+                var top = Vector256.Narrow(
+                    Vector256.ShiftRightLogical(CounterRng.Bits(key, low), 40),
+                    Vector256.ShiftRightLogical(CounterRng.Bits(key, low + Vector256.Create(4UL)), 40));
+                var u = Vector256.ConvertToSingle(top.AsInt32()) * unit;
+                var v = Vector256.Load(x + i);
+                var m = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(u, threshold), kept, Vector256<float>.Zero);
+                m.Store(mask + i);
+                (v * m).Store(y + i);
+            }
+        }
+        for (; i < end; i++)
+        {
+            var v = x[i];
+            var m = CounterRng.ToUniform(CounterRng.Bits(key, (ulong)i)) >= rate ? scale : 0f;
+            mask[i] = m;
+            y[i] = v * m;
         }
     }
 }
