@@ -39,4 +39,33 @@ public class MultiOutputTrainingTests
         Assert.Throws<ConvKitException>(() => model.Compile(new Sgd(1e-6f), new SparseCategoricalCrossentropy(), lossWeights: [1f]));
     }
 
+    /// <summary>
+    /// An output that also feeds another layer gets both gradients, its own loss's and the one coming back from the
+    /// later layer: with the later output's loss weighted 0 the step's gradient is the first output's alone.
+    /// </summary>
+    [Fact]
+    public void AnOutputThatFeedsAnotherLayerKeepsItsOwnLossGradient()
+    {
+        var input = Input.Create(4);
+        var trunk = new Dense(6, activation: "tanh", name: "trunk").Call(input);
+        var first = new Dense(3, activation: "softmax", name: "first").Call(trunk);
+        var second = new Dense(3, activation: "softmax", name: "second").Call(first);
+        var x = Tensor.FromBuffer([0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.7f, -0.8f], new Shape(2, 4));
+        int[] labels = [2, 0];
+        float[] TrunkGradient(Model model, params float[] lossWeights)
+        {
+            model.Compile(new Sgd(1e-9f), new SparseCategoricalCrossentropy(), lossWeights: lossWeights);
+            model.TrainOnBatch(x, labels);
+            return model.Layers.Single(l => l.Name == "trunk").Parameters[0].Gradient!.ToArray();
+        }
+        var both = new Model([input], [first, second], seed: 3);
+        var alone = TrunkGradient(new Model(input, first), 1f);
+        Assert.Contains(alone, v => Math.Abs(v) > 1e-4f);
+        var weighted = TrunkGradient(both, 1f, 0f);
+        for (var i = 0; i < alone.Length; i++)
+        {
+            Assert.Equal(alone[i], weighted[i], 5);
+        }
+        Assert.NotEqual(weighted, TrunkGradient(both, 1f, 1f));
+    }
 }
