@@ -44,6 +44,13 @@ public abstract class Layer
     /// <summary>The number of inputs the layer takes; -1 for any number of at least two (merge layers).</summary>
     public virtual int InputCount => 1;
 
+    /// <summary>
+    /// Whether the output holds the input's elements in the same order, only with another shape (Flatten): a model
+    /// then makes the output a view of the input, and the input's gradient a view of the output's where nothing else
+    /// writes to it, so the layer's copies become no-ops.
+    /// </summary>
+    public virtual bool OutputIsInputView => false;
+
     /// <summary>An activation fused into this layer's output, if any (Conv2D and Dense take one).</summary>
     public virtual ActivationKind FusedActivation => ActivationKind.Linear;
 

@@ -36,8 +36,24 @@ internal sealed class ExecutionPlan
         for (var i = 0; i < n; i++)
         {
             var shape = nodes[i].OutputShape.WithBatch(batch);
-            Outputs[i] = owner is null ? backend.Allocate(shape) : owner.Outputs[i].Slice(0, batch);
-            Gradients[i] = owner is null ? backend.Allocate(shape) : owner.Gradients[i].Slice(0, batch);
+            if (owner is not null)
+            {
+                Outputs[i] = owner.Outputs[i].Slice(0, batch);
+                Gradients[i] = owner.Gradients[i].Slice(0, batch);
+            }
+            else if (nodes[i].Layer.OutputIsInputView && inbound[i].Length == 1)
+            {
+                // A reshape: the output is the input's elements, and the input's gradient is the output's unless
+                // another consumer (or a loss, for a model output) also writes to it.
+                var p = inbound[i][0];
+                Outputs[i] = Outputs[p].Reshape(shape);
+                Gradients[i] = fanOut[p] == 1 ? Gradients[p].Reshape(shape) : backend.Allocate(shape);
+            }
+            else
+            {
+                Outputs[i] = backend.Allocate(shape);
+                Gradients[i] = backend.Allocate(shape);
+            }
             Contexts[i] = new LayerContext(backend, batch, owner?.Contexts[i]);
             GradientArgs[i] = new Tensor?[inbound[i].Length];
         }

@@ -114,6 +114,10 @@ public sealed class Tensor
         return new Tensor(Backend, shape, Storage, Offset);
     }
 
+    /// <summary>Whether this tensor and <paramref name="other"/> are views of the very same elements (same storage, offset and length).</summary>
+    public bool SharesElementsWith(Tensor other) =>
+        ReferenceEquals(Storage, other.Storage) && Offset == other.Offset && Length == other.Length;
+
     /// <summary>Element access by NCHW (or any-rank) index; slow, for tests and small inspections.</summary>
     public float this[params int[] index]
     {

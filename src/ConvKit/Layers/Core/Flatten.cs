@@ -11,12 +11,19 @@ public sealed class Flatten : Layer
 
     protected override Shape Build(IReadOnlyList<Shape> inputShapes) => new(inputShapes[0].Size);
 
-    public override void Forward(LayerContext context, IReadOnlyList<Tensor> inputs, Tensor output) =>
-        context.Backend.Copy(inputs[0], output);
+    public override bool OutputIsInputView => true;
+
+    public override void Forward(LayerContext context, IReadOnlyList<Tensor> inputs, Tensor output)
+    {
+        if (!output.SharesElementsWith(inputs[0]))
+        {
+            context.Backend.Copy(inputs[0], output);
+        }
+    }
 
     public override void Backward(LayerContext context, IReadOnlyList<Tensor> inputs, Tensor output, Tensor outputGradient, IReadOnlyList<Tensor?> inputGradients)
     {
-        if (inputGradients[0] is { } dx)
+        if (inputGradients[0] is { } dx && !dx.SharesElementsWith(outputGradient))
         {
             context.Backend.Copy(outputGradient, dx);
         }
