@@ -9,16 +9,26 @@ namespace ConvKit.Tests.Models;
 
 public class MultiOutputTrainingTests
 {
+    private static readonly int[] Labels = [2, 0];
+
+    private static Tensor Batch() => Tensor.FromBuffer([0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.7f, -0.8f], new Shape(2, 4));
+
+    /// <summary>A four-input tanh trunk, the shared start of every model here.</summary>
+    private static (SymbolicTensor Input, SymbolicTensor Trunk) Trunk()
+    {
+        var input = Input.Create(4);
+        return (input, new Dense(6, activation: "tanh", name: "trunk").Call(input));
+    }
+
     /// <summary>Auxiliary heads change the training objective: Σ w_o L_o, and every head's gradient reaches the trunk.</summary>
     [Fact]
     public void SeveralOutputsTrainOnTheWeightedSumOfTheirLosses()
     {
-        var input = Input.Create(4);
-        var trunk = new Dense(6, activation: "tanh", name: "trunk").Call(input);
+        var (input, trunk) = Trunk();
         var main = new Dense(3, activation: "softmax", name: "main").Call(trunk);
         var aux = new Dense(3, activation: "softmax", name: "aux").Call(trunk);
-        var x = Tensor.FromBuffer([0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.7f, -0.8f], new Shape(2, 4));
-        int[] labels = [2, 0];
+        var x = Batch();
+        var labels = Labels;
 
         var model = new Model([input], [main, aux], seed: 2);
         double LossOf(SymbolicTensor output)
@@ -46,12 +56,11 @@ public class MultiOutputTrainingTests
     [Fact]
     public void AnOutputThatFeedsAnotherLayerKeepsItsOwnLossGradient()
     {
-        var input = Input.Create(4);
-        var trunk = new Dense(6, activation: "tanh", name: "trunk").Call(input);
+        var (input, trunk) = Trunk();
         var first = new Dense(3, activation: "softmax", name: "first").Call(trunk);
         var second = new Dense(3, activation: "softmax", name: "second").Call(first);
-        var x = Tensor.FromBuffer([0.1f, -0.4f, 0.3f, 0.9f, -0.2f, 0.5f, 0.7f, -0.8f], new Shape(2, 4));
-        int[] labels = [2, 0];
+        var x = Batch();
+        var labels = Labels;
         float[] TrunkGradient(Model model, params float[] lossWeights)
         {
             model.Compile(new Sgd(1e-9f), new SparseCategoricalCrossentropy(), lossWeights: lossWeights);
