@@ -122,8 +122,6 @@ public partial class Model
             _index[_nodes[i]] = i;
         }
         _inboundIndex = _nodes.Select(n => n.Inbound.Select(p => _index[p]).ToArray()).ToArray();
-        // A model output counts as a consumer: its loss seeds its gradient, so a layer that also reads it must add
-        // its part through an edge buffer instead of writing over the seed.
         _fanOut = new int[_nodes.Length];
         foreach (var ins in _inboundIndex)
         {
@@ -132,6 +130,8 @@ public partial class Model
                 _fanOut[p]++;
             }
         }
+        // A model output counts as a consumer: its loss seeds its gradient, so a layer that also reads it must add
+        // its part through an edge buffer instead of writing over the seed.
         foreach (var o in outputs)
         {
             _fanOut[_index[o]]++;
