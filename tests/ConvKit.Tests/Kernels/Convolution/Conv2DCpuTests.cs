@@ -15,9 +15,21 @@ public class Conv2DCpuTests
 
     public static TheoryData<string> Cases => ConvCases.Names();
 
+    /// <summary>Every case on the im2col path and on the shifted-rows path (where it suits the geometry and the machine).</summary>
+    public static TheoryData<string, bool> CasesOnBothPaths()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var (name, _) in ConvCases.All)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void ForwardMatchesReferenceAndIgnoresThreadCount(string name)
+    [MemberData(nameof(CasesOnBothPaths))]
+    public void ForwardMatchesReferenceAndIgnoresThreadCount(string name, bool shifted)
     {
         var g = ConvCases.Get(name);
         foreach (var batch in new[] { 1, 3 })
@@ -33,9 +45,10 @@ public class Conv2DCpuTests
                 {
                     var output = new float[batch * g.OutputSize];
                     output.AsSpan().Fill(float.NaN);
-                    var workspace = new float[Conv2DCpu.ForwardWorkspaceSize(g, batch, threads)];
-                    Conv2DCpu.Forward(input, weight, bias, batch, g, output, workspace, threads);
-                    ConvCases.AssertClose(expected, output, g.ColumnRows, $"{name} output (batch {batch}, {threads} threads)");
+                    // Room for the im2col columns too, which the shifted-rows sizes need not cover.
+                    var workspace = new float[Math.Max(Conv2DCpu.ForwardWorkspaceSize(g, batch, threads), g.ColumnRows * g.OutPlane * threads)];
+                    Conv2DCpu.ForwardCore(input, weight, bias, batch, g, output, workspace, threads, relu: false, shifted);
+                    ConvCases.AssertClose(expected, output, g.ColumnRows, $"{name} output (batch {batch}, {threads} threads, shifted {shifted})");
                     if (previous is not null)
                     {
                         Assert.Equal(previous, output);
@@ -47,8 +60,8 @@ public class Conv2DCpuTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void BackwardDataMatchesReferenceAndIgnoresThreadCount(string name)
+    [MemberData(nameof(CasesOnBothPaths))]
+    public void BackwardDataMatchesReferenceAndIgnoresThreadCount(string name, bool shifted)
     {
         var g = ConvCases.Get(name);
         foreach (var batch in new[] { 1, 3 })
@@ -62,9 +75,9 @@ public class Conv2DCpuTests
             {
                 var dInput = new float[batch * g.InputSize];
                 dInput.AsSpan().Fill(float.NaN);
-                var workspace = new float[Conv2DCpu.BackwardDataWorkspaceSize(g, batch, threads)];
-                Conv2DCpu.BackwardData(dOutput, weight, batch, g, dInput, workspace, threads);
-                ConvCases.AssertClose(expected, dInput, g.GroupFilters * g.KernelHeight * g.KernelWidth, $"{name} dInput (batch {batch}, {threads} threads)");
+                var workspace = new float[Math.Max(Conv2DCpu.BackwardDataWorkspaceSize(g, batch, threads), g.ColumnRows * g.OutPlane * threads)];
+                Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, threads, shifted);
+                ConvCases.AssertClose(expected, dInput, g.GroupFilters * g.KernelHeight * g.KernelWidth, $"{name} dInput (batch {batch}, {threads} threads, shifted {shifted})");
                 if (previous is not null)
                 {
                     Assert.Equal(previous, dInput);
@@ -174,14 +187,49 @@ public class Conv2DCpuTests
     }
 
     [Fact]
+    public void ShiftedRowsTakeSmallStrideOneUngroupedConvolutionsOnAvx512()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.False(ShiftedConv.Suits(ConvCases.Get("seed-mnist conv2")));
+            return;
+        }
+        foreach (var name in new[] { "seed-mnist conv1", "5x5 same 9 filters", "seed-mnist conv2", "8 to 10 dilated asymmetric" })
+        {
+            Assert.True(ShiftedConv.Suits(ConvCases.Get(name)), name);
+        }
+        // Backward data runs the transposed geometry, whose filters are the input channels.
+        Assert.True(ShiftedConv.Suits(ShiftedConv.Transposed(ConvCases.Get("seed-mnist conv2"))));
+        Assert.True(ShiftedConv.Suits(ShiftedConv.Transposed(ConvCases.Get("8 to 10 dilated asymmetric"))));
+        Assert.False(ShiftedConv.Suits(ShiftedConv.Transposed(ConvCases.Get("seed-mnist conv1"))));
+        foreach (var name in new[] { "3x3 same", "odd channels", "3x3 valid stride 2", "groups 2", "depthwise", "pointwise", "2x3 strides 1,2" })
+        {
+            Assert.False(ShiftedConv.Suits(ConvCases.Get(name)), name);
+        }
+        // Larger images keep the im2col path: the padded copy or the frame would not stay in L1.
+        Assert.False(ShiftedConv.Suits(ConvCases.Get("keras-mnist conv1")));
+        Assert.False(ShiftedConv.Suits(Conv2DGeometry.Create(64, 112, 112, 64, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)));
+    }
+
+    [Fact]
     public void WorkspaceSizes()
     {
         var g = ConvCases.Get("3x3 same");
         var columns = g.ColumnRows * g.OutPlane;
         Assert.Equal(3 * 3 * 3 * 7 * 7, columns);
+        Assert.False(ShiftedConv.Suits(g));
         Assert.Equal(columns, Conv2DCpu.ForwardWorkspaceSize(g, 1, 4));
         Assert.Equal(2 * columns, Conv2DCpu.ForwardWorkspaceSize(g, 5, 2));
         Assert.Equal(2 * columns, Conv2DCpu.BackwardDataWorkspaceSize(g, 5, 2));
+        var s = ConvCases.Get("seed-mnist conv2");
+        if (ShiftedConv.Suits(s))
+        {
+            // 32 packed filters of 144 rows; per thread a 16x16x16 padded image plus slack (16 + 32) and a 32 x 224
+            // frame with one vector to spare.
+            Assert.Equal(32 * 144 + 2 * (16 * 16 * 16 + 16 + 32 + 32 * 224 + 16), Conv2DCpu.ForwardWorkspaceSize(s, 5, 2));
+            // Backward data: 32 channels in, 16 filters out, 288 rows.
+            Assert.Equal(16 * 288 + 2 * (32 * 16 * 16 + 16 + 32 + 16 * 224 + 16), Conv2DCpu.BackwardDataWorkspaceSize(s, 5, 2));
+        }
         Assert.Equal(2 * columns, Conv2DCpu.BackwardFilterWorkspaceSize(g, 1, 2));
         Assert.Equal(0, Conv2DCpu.ForwardWorkspaceSize(ConvCases.Get("pointwise"), 5, 2));
         Assert.Equal(0, Conv2DCpu.BackwardFilterWorkspaceSize(g, 0, 2));

@@ -26,6 +26,9 @@ internal static class ConvCases
         ("stride 3 skips rows", Conv2DGeometry.Create(2, 10, 10, 3, 2, 2, strideHeight: 3, strideWidth: 3)),
         ("seed-mnist conv2", Conv2DGeometry.Create(16, 14, 14, 32, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
         ("keras-mnist conv1", Conv2DGeometry.Create(1, 28, 28, 32, 3, 3)),
+        ("seed-mnist conv1", Conv2DGeometry.Create(1, 28, 28, 16, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+        ("5x5 same 9 filters", Conv2DGeometry.Create(3, 12, 11, 9, 5, 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2)),
+        ("8 to 10 dilated asymmetric", Conv2DGeometry.Create(8, 9, 11, 10, 3, 2, padTop: 2, padBottom: 1, padLeft: 1, dilationHeight: 2)),
     ];
 
     public static TheoryData<string> Names()

@@ -13,7 +13,9 @@ namespace ConvKit.Kernels.Cpu.Convolution;
 /// BackwardData   dInput[n, g]               = col2im( weight[g]^T (CRS x K/G) * dOutput[n, g] (K/G x PQ) )
 /// BackwardFilter dWeight[g]     (K/G x CRS) += dOutput[n, g] (K/G x PQ) * columns^T (PQ x CRS)
 /// </code>
-/// 1x1 convolutions with stride 1 and no padding skip im2col: the input planes already are the columns.
+/// 1x1 convolutions with stride 1 and no padding skip im2col: the input planes already are the columns. On AVX-512,
+/// Forward and BackwardData of stride-1, ungrouped convolutions of small images skip it too: <see cref="ShiftedConv"/>
+/// reads the im2col rows in place from a zero-padded copy of each image.
 /// </summary>
 /// <remarks>
 /// Forward and BackwardData share the batch between threads, each thread with its own columns in the workspace;
@@ -39,9 +41,13 @@ public static class Conv2DCpu
     [ThreadStatic]
     private static BackwardFilterImagesWork? t_backwardFilterImages;
 
+    [ThreadStatic]
+    private static ShiftedWork? t_shifted;
+
     /// <summary>
     /// Floats of workspace <see cref="Forward"/> needs to run on up to <paramref name="threads"/> threads:
-    /// one (CRS x OH*OW) column matrix per thread that has an image to work on, or 0 for pointwise convolutions.
+    /// one (CRS x OH*OW) column matrix per thread that has an image to work on, or 0 for pointwise convolutions; on the
+    /// shifted-rows path, the packed weights plus a padded image and an output frame per thread.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid geometry.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
@@ -50,13 +56,27 @@ public static class Conv2DCpu
         g.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        return checked(ColumnsPerThread(g) * Math.Min(batch, threads));
+        return ShiftedConv.Suits(g)
+            ? checked(ShiftedConv.PackedLength(g) + ShiftedConv.ThreadLength(g) * Math.Max(1, Math.Min(batch, threads)))
+            : checked(ColumnsPerThread(g) * Math.Min(batch, threads));
     }
 
-    /// <summary>Floats of workspace <see cref="BackwardData"/> needs; the same as <see cref="ForwardWorkspaceSize"/>.</summary>
+    /// <summary>
+    /// Floats of workspace <see cref="BackwardData"/> needs: as <see cref="ForwardWorkspaceSize"/>, for the transposed
+    /// geometry when backward data runs as a shifted-rows convolution.
+    /// </summary>
     /// <exception cref="ArgumentException">Invalid geometry.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
-    public static int BackwardDataWorkspaceSize(in Conv2DGeometry g, int batch, int threads) => ForwardWorkspaceSize(g, batch, threads);
+    public static int BackwardDataWorkspaceSize(in Conv2DGeometry g, int batch, int threads)
+    {
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        var t = ShiftedConv.Transposed(g);
+        return ShiftedConv.Suits(g) && ShiftedConv.Suits(t)
+            ? checked(ShiftedConv.PackedLength(t) + ShiftedConv.ThreadLength(t) * Math.Max(1, Math.Min(batch, threads)))
+            : checked(ColumnsPerThread(g) * Math.Min(batch, threads));
+    }
 
     /// <summary>
     /// Floats of workspace <see cref="BackwardFilter"/> needs to run on up to <paramref name="threads"/> threads:
@@ -113,10 +133,22 @@ public static class Conv2DCpu
     /// </param>
     /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
-    public static unsafe void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
-        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue, bool relu = false)
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue, bool relu = false) =>
+        ForwardCore(input, weight, bias, batch, g, output, workspace, maxThreads, relu, shifted: true);
+
+    /// <summary><see cref="Forward"/>, on the im2col path unless <paramref name="shifted"/> allows the shifted-rows one.</summary>
+    internal static unsafe void ForwardCore(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads, bool relu, bool shifted)
     {
         CheckTensors(g, batch, input.Length, nameof(input), weight.Length, nameof(weight), bias.Length, nameof(bias), output.Length, nameof(output));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (shifted && batch > 0 && ShiftedConv.Suits(g) && workspace.Length >= ShiftedConv.PackedLength(g) + ShiftedConv.ThreadLength(g))
+        {
+            ShiftedConv.PackWeights(weight, g, transposeFlip: false, workspace[..ShiftedConv.PackedLength(g)]);
+            RunShifted(input, g.InputSize, bias, batch, g, output, g.OutputSize, workspace, maxThreads, relu);
+            return;
+        }
         var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
         if (batch == 0)
         {
@@ -156,10 +188,23 @@ public static class Conv2DCpu
     /// <param name="maxThreads">Upper bound on threads.</param>
     /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
-    public static unsafe void BackwardData(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
-        Span<float> dInput, Span<float> workspace, int maxThreads = int.MaxValue)
+    public static void BackwardData(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
+        Span<float> dInput, Span<float> workspace, int maxThreads = int.MaxValue) =>
+        BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, maxThreads, shifted: true);
+
+    /// <summary><see cref="BackwardData"/>, on the im2col path unless <paramref name="shifted"/> allows the shifted-rows one.</summary>
+    internal static unsafe void BackwardDataCore(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
+        Span<float> dInput, Span<float> workspace, int maxThreads, bool shifted)
     {
         CheckTensors(g, batch, dInput.Length, nameof(dInput), weight.Length, nameof(weight), 0, "bias", dOutput.Length, nameof(dOutput));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var t = ShiftedConv.Transposed(g);
+        if (shifted && batch > 0 && ShiftedConv.Suits(g) && ShiftedConv.Suits(t) && workspace.Length >= ShiftedConv.PackedLength(t) + ShiftedConv.ThreadLength(t))
+        {
+            ShiftedConv.PackWeights(weight, g, transposeFlip: true, workspace[..ShiftedConv.PackedLength(t)]);
+            RunShifted(dOutput, g.OutputSize, [], batch, t, dInput, g.InputSize, workspace, maxThreads, relu: false);
+            return;
+        }
         var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
         if (batch == 0)
         {
@@ -280,6 +325,35 @@ public static class Conv2DCpu
                 sum += TensorPrimitives.Sum(dOutput.Slice(n * g.OutputSize + k * plane, plane));
             }
             dBias[k] += sum;
+        }
+    }
+
+    /// <summary>
+    /// Runs <see cref="ShiftedConv.Image"/> over the batch with the weights already packed at the start of the
+    /// workspace, the images shared between threads, each with its own scratch after the packed weights.
+    /// </summary>
+    private static unsafe void RunShifted(ReadOnlySpan<float> input, int inputSize, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
+        Span<float> output, int outputSize, Span<float> workspace, int maxThreads, bool relu)
+    {
+        var packed = ShiftedConv.PackedLength(g);
+        var per = ShiftedConv.ThreadLength(g);
+        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), batch), (workspace.Length - packed) / per));
+        if (threads == 1)
+        {
+            var scratch = workspace.Slice(packed, per);
+            ShiftedConv.ClearPadded(g, scratch);
+            for (var n = 0; n < batch; n++)
+            {
+                ShiftedConv.Image(input.Slice(n * inputSize, inputSize), workspace[..packed], bias, g, output.Slice(n * outputSize, outputSize), scratch, relu);
+            }
+            return;
+        }
+        // Safe: as in Forward; each worker writes only its own images of the output and its own scratch.
+        fixed (float* pi = input, pb = bias, po = output, ps = workspace)
+        {
+            var work = t_shifted ??= new ShiftedWork();
+            work.Set(g, batch, pi, inputSize, pb, bias.Length, po, outputSize, ps, packed, per, relu);
+            CpuThreads.Run(work, threads);
         }
     }
 
@@ -452,6 +526,58 @@ public static class Conv2DCpu
             {
                 ForwardImage(new ReadOnlySpan<float>(_input + (nint)n * g.InputSize, g.InputSize), weight, bias, g,
                     new Span<float>(_output + (nint)n * g.OutputSize, g.OutputSize), columns, 1, _relu);
+            }
+        }
+    }
+
+    private sealed unsafe class ShiftedWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private int _inputSize;
+        private float* _bias;
+        private int _biasLength;
+        private float* _output;
+        private int _outputSize;
+        private float* _workspace;
+        private int _packed;
+        private int _per;
+        private bool _relu;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, int inputSize, float* bias, int biasLength, float* output, int outputSize,
+            float* workspace, int packed, int per, bool relu)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _inputSize = inputSize;
+            _bias = bias;
+            _biasLength = biasLength;
+            _output = output;
+            _outputSize = outputSize;
+            _workspace = workspace;
+            _packed = packed;
+            _per = per;
+            _relu = relu;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var (start, end) = CpuThreads.Slice(_batch, threadIndex, threadCount);
+            if (start == end)
+            {
+                return;
+            }
+            var packed = new ReadOnlySpan<float>(_workspace, _packed);
+            var bias = new ReadOnlySpan<float>(_bias, _biasLength);
+            var scratch = new Span<float>(_workspace + _packed + (nint)threadIndex * _per, _per);
+            ShiftedConv.ClearPadded(g, scratch);
+            for (var n = start; n < end; n++)
+            {
+                ShiftedConv.Image(new ReadOnlySpan<float>(_input + (nint)n * _inputSize, _inputSize), packed, bias, g,
+                    new Span<float>(_output + (nint)n * _outputSize, _outputSize), scratch, _relu);
             }
         }
     }
