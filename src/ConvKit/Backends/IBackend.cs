@@ -126,8 +126,11 @@ public interface IBackend
     /// <summary>Cropping: y (N, C, OH, OW) receives the window of x (N, C, H, W) that starts at (top, left).</summary>
     void Crop2D(Tensor x, Tensor y, int top, int left);
 
-    /// <summary>Inverted dropout with a counter-based mask keyed by (seed, step).</summary>
-    void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y);
+    /// <summary>
+    /// Inverted dropout with a counter-based mask keyed by (seed, step); element i draws counter first + i, so a
+    /// part of a batch at offset first gets that part of the whole batch's mask.
+    /// </summary>
+    void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y, ulong first = 0);
 
     /// <summary>Copies src (N,Cs,S) into channels [offset, offset+Cs) of dst (N,Cd,S).</summary>
     void CopyChannels(Tensor source, Tensor destination, int destinationChannelOffset);

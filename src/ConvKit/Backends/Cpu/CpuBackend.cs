@@ -267,8 +267,8 @@ public sealed class CpuBackend : IBackend
     public void Crop2D(Tensor x, Tensor y, int top, int left) =>
         Padding2DCpu.Crop(x.AsSpan(), Planes(x), x.Shape[2], x.Shape[3], top, left, y.AsSpan(), y.Shape[2], y.Shape[3]);
 
-    public void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y) =>
-        ElementwiseCpu.DropoutForward(x.AsSpan(), rate, seed, step, mask.AsSpan(), y.AsSpan());
+    public void DropoutForward(Tensor x, float rate, ulong seed, ulong step, Tensor mask, Tensor y, ulong first = 0) =>
+        ElementwiseCpu.DropoutForward(x.AsSpan(), rate, seed, step, mask.AsSpan(), y.AsSpan(), first);
 
     public void CopyChannels(Tensor source, Tensor destination, int destinationChannelOffset)
     {

@@ -179,12 +179,33 @@ public class ElementwiseCpuTests
             var y = new float[n];
             fixed (float* px = x, pm = mask, py = y)
             {
-                ElementwiseCpu.DropoutRange(px, pm, py, 0.45f, key, start, n, maxLanes);
+                ElementwiseCpu.DropoutRange(px, pm, py, 0.45f, key, 0, start, n, maxLanes);
             }
             AssertBitwiseEqual(expectedMask.AsSpan(start), mask.AsSpan(start), $"mask from {start}");
             AssertBitwiseEqual(expectedY.AsSpan(start), y.AsSpan(start), $"y from {start}");
             Assert.All(mask.AsSpan(0, start).ToArray(), v => Assert.Equal(0f, v));
         }
+    }
+
+    [Fact]
+    public void DropoutOfAPartAtAnOffsetIsThatPartOfTheWholeMask()
+    {
+        const int n = 300;
+        var x = Uniform(n, 4);
+        var wholeMask = new float[n];
+        var wholeY = new float[n];
+        ElementwiseCpu.DropoutForward(x, 0.35f, 8, 2, wholeMask, wholeY);
+        foreach (var offset in new[] { 1, 37, 150 })
+        {
+            var mask = new float[n - offset];
+            var y = new float[n - offset];
+            ElementwiseCpu.DropoutForward(x.AsSpan(offset), 0.35f, 8, 2, mask, y, (ulong)offset);
+            AssertBitwiseEqual(wholeMask.AsSpan(offset), mask, $"mask at {offset}");
+            AssertBitwiseEqual(wholeY.AsSpan(offset), y, $"y at {offset}");
+        }
+        var unshifted = new float[n - 37];
+        ElementwiseCpu.DropoutForward(x.AsSpan(37), 0.35f, 8, 2, unshifted, new float[n - 37]);
+        Assert.NotEqual(wholeMask.AsSpan(37).ToArray(), unshifted);
     }
 
     [Fact]

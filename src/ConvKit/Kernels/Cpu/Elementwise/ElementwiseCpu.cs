@@ -108,13 +108,14 @@ public static class ElementwiseCpu
     /// <summary>
     /// Inverted dropout (Srivastava et al. 2014, https://jmlr.org/papers/v15/srivastava14a.html):
     /// mask[i] = (u_i &gt;= rate) ? 1 / (1 - rate) : 0 and y[i] = x[i] * mask[i], with
-    /// u_i = <see cref="CounterRng.Uniform"/>(seed, step, i). The mask depends only on (seed, step, i), never on the
-    /// thread count; use a new <paramref name="step"/> for each training step. <paramref name="y"/> may be
-    /// <paramref name="x"/> itself. The backward pass is <see cref="Multiply"/>(dy, mask, dx).
+    /// u_i = <see cref="CounterRng.Uniform"/>(seed, step, first + i). The mask depends only on (seed, step, first + i),
+    /// never on the thread count; use a new <paramref name="step"/> for each training step, and <paramref name="first"/>
+    /// to draw a part of a larger tensor's mask (its offset there). <paramref name="y"/> may be <paramref name="x"/>
+    /// itself. The backward pass is <see cref="Multiply"/>(dy, mask, dx).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is not in [0, 1).</exception>
     /// <exception cref="ArgumentException"><paramref name="mask"/> or <paramref name="y"/> is shorter than <paramref name="x"/>, or overlaps it at an offset.</exception>
-    public static unsafe void DropoutForward(ReadOnlySpan<float> x, float rate, ulong seed, ulong step, Span<float> mask, Span<float> y)
+    public static unsafe void DropoutForward(ReadOnlySpan<float> x, float rate, ulong seed, ulong step, Span<float> mask, Span<float> y, ulong first = 0)
     {
         if (!(rate >= 0f && rate < 1f))
         {
@@ -131,7 +132,7 @@ public static class ElementwiseCpu
         // Safe: pinned until ParallelRange.Run returns; each worker touches only its own block range of the checked lengths.
         fixed (float* px = x, pm = mask, py = y)
         {
-            ParallelRange.Run(new DropoutBlocks(px, pm, py, rate, CounterRng.StreamKey(seed, step)), x.Length, ParallelRange.ElementGrain, x.Length);
+            ParallelRange.Run(new DropoutBlocks(px, pm, py, rate, CounterRng.StreamKey(seed, step), first), x.Length, ParallelRange.ElementGrain, x.Length);
         }
     }
 
@@ -358,17 +359,17 @@ public static class ElementwiseCpu
         }
     }
 
-    private readonly unsafe struct DropoutBlocks(float* x, float* mask, float* y, float rate, ulong key) : IRangeKernel
+    private readonly unsafe struct DropoutBlocks(float* x, float* mask, float* y, float rate, ulong key, ulong first) : IRangeKernel
     {
-        public void Execute(int start, int end) => DropoutRange(x, mask, y, rate, key, start, end, int.MaxValue);
+        public void Execute(int start, int end) => DropoutRange(x, mask, y, rate, key, first, start, end, int.MaxValue);
     }
 
     /// <summary>
-    /// Elements [start, end) of <see cref="DropoutForward"/>, with vectors of at most <paramref name="maxLanes"/> floats
+    /// Elements [start, end) of <see cref="DropoutForward"/> (counters first + i), with vectors of at most <paramref name="maxLanes"/> floats
     /// (16 for Vector512, 8 for Vector256, less for scalar only; tests pin each width). Every width hashes the same
     /// counters and compares the same exactly representable uniforms, so the bits do not depend on it.
     /// </summary>
-    internal static unsafe void DropoutRange(float* x, float* mask, float* y, float rate, ulong key, int start, int end, int maxLanes)
+    internal static unsafe void DropoutRange(float* x, float* mask, float* y, float rate, ulong key, ulong first, int start, int end, int maxLanes)
     {
         var scale = 1f / (1f - rate);
         const float unit = 1f / (1 << 24);
@@ -380,7 +381,7 @@ public static class ElementwiseCpu
             var kept = Vector512.Create(scale);
             for (; i + 16 <= end; i += 16)
             {
-                var low = Vector512.Create((ulong)i) + lanes;
+                var low = Vector512.Create(first + (ulong)i) + lanes;
                 var top = Vector512.Narrow(
                     Vector512.ShiftRightLogical(CounterRng.Bits(key, low), 40),
                     Vector512.ShiftRightLogical(CounterRng.Bits(key, low + Vector512.Create(8UL)), 40));
@@ -398,7 +399,7 @@ public static class ElementwiseCpu
             var kept = Vector256.Create(scale);
             for (; i + 8 <= end; i += 8)
             {
-                var low = Vector256.Create((ulong)i) + lanes;
+                var low = Vector256.Create(first + (ulong)i) + lanes;
                 var top = Vector256.Narrow(
                     Vector256.ShiftRightLogical(CounterRng.Bits(key, low), 40),
                     Vector256.ShiftRightLogical(CounterRng.Bits(key, low + Vector256.Create(4UL)), 40));
@@ -412,7 +413,7 @@ public static class ElementwiseCpu
         for (; i < end; i++)
         {
             var v = x[i];
-            var m = CounterRng.ToUniform(CounterRng.Bits(key, (ulong)i)) >= rate ? scale : 0f;
+            var m = CounterRng.ToUniform(CounterRng.Bits(key, first + (ulong)i)) >= rate ? scale : 0f;
             mask[i] = m;
             y[i] = v * m;
         }

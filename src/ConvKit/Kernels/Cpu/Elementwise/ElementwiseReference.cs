@@ -46,11 +46,11 @@ public static class ElementwiseReference
         AccumulateChannelBiasGradient(dy, rows, cols, 1, dBias);
 
     /// <summary>mask[i] = (Uniform(seed, step, i) &gt;= rate) ? 1 / (1 - rate) : 0; y = x * mask.</summary>
-    public static void DropoutForward(ReadOnlySpan<float> x, float rate, ulong seed, ulong step, Span<float> mask, Span<float> y)
+    public static void DropoutForward(ReadOnlySpan<float> x, float rate, ulong seed, ulong step, Span<float> mask, Span<float> y, ulong first = 0)
     {
         for (var i = 0; i < x.Length; i++)
         {
-            mask[i] = CounterRng.Uniform(seed, step, (ulong)i) >= rate ? 1f / (1f - rate) : 0f;
+            mask[i] = CounterRng.Uniform(seed, step, first + (ulong)i) >= rate ? 1f / (1f - rate) : 0f;
             y[i] = x[i] * mask[i];
         }
     }
