@@ -4,7 +4,8 @@ namespace ConvKit.Kernels.Cpu.Threading;
 /// A small fixed pool of persistent worker threads for kernels. <see cref="Run"/> hands the same work item to
 /// every worker (the calling thread is worker 0) and returns when all have finished. It allocates nothing per
 /// call, which keeps the training step free of garbage, and avoids the scheduling overhead of
-/// <c>Parallel.For</c> on small layers.
+/// <c>Parallel.For</c> on small layers. <see cref="RunTeams"/> splits the pool into teams, each running its own
+/// share of a larger job (a shard of a batch) whose kernels then use only that team's threads.
 /// </summary>
 public static class CpuThreads
 {
@@ -16,7 +17,11 @@ public static class CpuThreads
     private static bool _inside;
     [ThreadStatic]
     private static int _limit;
+    [ThreadStatic]
+    private static Team? t_team;
     private static int _count = DefaultCount();
+    private static Team[] _teams = [];
+    private static readonly TeamLeads Leads = new();
 
     /// <summary>
     /// How many threads kernels use (at least 1). Defaults to <c>CONVKIT_THREADS</c> or the processor count. Reading it
@@ -24,7 +29,11 @@ public static class CpuThreads
     /// </summary>
     public static int Count
     {
-        get => _limit > 0 && _limit < _count ? _limit : _count;
+        get
+        {
+            var count = t_team?.Size ?? _count;
+            return _limit > 0 && _limit < count ? _limit : count;
+        }
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
@@ -59,6 +68,11 @@ public static class CpuThreads
     {
         ArgumentNullException.ThrowIfNull(work);
         var n = Math.Max(1, Math.Min(Count, maxThreads));
+        if (t_team is { } team && n > 1)
+        {
+            team.Run(work, n);
+            return;
+        }
         if (n == 1 || _inside)
         {
             // A kernel called from inside another kernel's work item runs on the calling thread: the pool is busy.
@@ -97,6 +111,83 @@ public static class CpuThreads
         }
     }
 
+    /// <summary>
+    /// Runs <c>work.Execute(t, teams)</c> once for every team t in [0, <paramref name="teams"/>). The threads are
+    /// split into at most that many teams of neighbours; each team's first thread runs its teams' shares one after
+    /// another, and a kernel started from a share runs on that team's threads only (<see cref="Count"/> there is the
+    /// team's size). With one thread, or from inside another kernel, the shares run one after another on the calling
+    /// thread. Like <see cref="Run"/>, it allocates nothing per call.
+    /// </summary>
+    public static void RunTeams(IWorkItem work, int teams)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentOutOfRangeException.ThrowIfLessThan(teams, 1);
+        var n = Count;
+        var leads = Math.Min(teams, n);
+        if (leads == 1 || _inside || t_team is not null)
+        {
+            for (var t = 0; t < teams; t++)
+            {
+                work.Execute(t, teams);
+            }
+            return;
+        }
+        lock (Gate)
+        {
+            EnsureWorkers(n - 1);
+            EnsureTeams(n, leads);
+            var done = Done;
+            done.Reset(leads - 1);
+            Leads.Set(work, teams);
+            for (var l = 1; l < leads; l++)
+            {
+                _workers[_teams[l].First - 1].Post(Leads, l, leads, done);
+            }
+            Exception? error = null;
+            _inside = true;
+            try
+            {
+                Leads.Execute(0, leads);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                _inside = false;
+            }
+            done.Wait();
+            Leads.Set(null, 0);
+            error ??= done.Error;
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+            }
+        }
+    }
+
+    /// <summary>Makes <see cref="_teams"/> cut <paramref name="threads"/> threads into <paramref name="leads"/> teams (under the gate).</summary>
+    private static void EnsureTeams(int threads, int leads)
+    {
+        if (_teams.Length == leads && _teams[^1].First + _teams[^1].Size == threads)
+        {
+            return;
+        }
+        var teams = new Team[leads];
+        for (var l = 0; l < leads; l++)
+        {
+            var (start, end) = Slice(threads, l, leads);
+            var helpers = new Worker[end - start - 1];
+            for (var h = 0; h < helpers.Length; h++)
+            {
+                helpers[h] = _workers[start + h];
+            }
+            teams[l] = new Team(start, end - start, helpers);
+        }
+        _teams = teams;
+    }
+
     /// <summary>The half-open slice [start, end) of <paramref name="total"/> items that worker <paramref name="index"/> of <paramref name="count"/> owns.</summary>
     public static (int Start, int End) Slice(int total, int index, int count)
     {
@@ -118,6 +209,89 @@ public static class CpuThreads
             grown[i] = new Worker(i + 1);
         }
         _workers = grown;
+    }
+
+    /// <summary>What each team's first thread runs in a <see cref="RunTeams"/> call: its teams' shares, in order.</summary>
+    private sealed class TeamLeads : IWorkItem
+    {
+        private IWorkItem? _work;
+        private int _shares;
+
+        public void Set(IWorkItem? work, int shares)
+        {
+            _work = work;
+            _shares = shares;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var (first, last) = Slice(_shares, threadIndex, threadCount);
+            t_team = _teams[threadIndex];
+            try
+            {
+                for (var t = first; t < last; t++)
+                {
+                    _work!.Execute(t, _shares);
+                }
+            }
+            finally
+            {
+                t_team = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Threads [First, First + Size) of the pool during a <see cref="RunTeams"/> call: the first runs the shares,
+    /// the others (workers First + 1, ...) help with the kernels those shares start.
+    /// </summary>
+    private sealed class Team(int first, int size, Worker[] helpers)
+    {
+        private readonly Countdown _done = new();
+
+        public int First { get; } = first;
+
+        public int Size { get; } = size;
+
+        /// <summary>Runs <paramref name="work"/> on the first <paramref name="n"/> threads of the team (n &lt;= Size).</summary>
+        public void Run(IWorkItem work, int n)
+        {
+            n = Math.Min(n, helpers.Length + 1);
+            if (n == 1)
+            {
+                work.Execute(0, 1);
+                return;
+            }
+            _done.Reset(n - 1);
+            for (var i = 0; i < n - 1; i++)
+            {
+                helpers[i].Post(work, i + 1, n, _done);
+            }
+            Exception? error = null;
+            // The share runs as a kernel: anything it starts runs inline on this thread.
+            t_team = null;
+            var wasInside = _inside;
+            _inside = true;
+            try
+            {
+                work.Execute(0, n);
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+            finally
+            {
+                _inside = wasInside;
+                t_team = this;
+            }
+            _done.Wait();
+            error ??= _done.Error;
+            if (error is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+            }
+        }
     }
 
     /// <summary>Completion counter of the <see cref="Run"/> call in flight (one at a time, under the gate).</summary>
