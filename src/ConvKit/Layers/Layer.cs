@@ -51,6 +51,12 @@ public abstract class Layer
     /// </summary>
     public virtual bool OutputIsInputView => false;
 
+    /// <summary>
+    /// Whether a training pass mixes the samples of a batch (batch normalisation's batch statistics). A model whose
+    /// layers all keep samples apart may train a batch in shards, one per team of threads, and add up their gradients.
+    /// </summary>
+    public virtual bool MixesSamplesInTraining => false;
+
     /// <summary>An activation fused into this layer's output, if any (Conv2D and Dense take one).</summary>
     public virtual ActivationKind FusedActivation => ActivationKind.Linear;
 

@@ -42,6 +42,30 @@ public sealed class LayerContext
     /// </summary>
     public bool GradientIsPreActivation { get; internal set; }
 
+    /// <summary>
+    /// Where this context's rows start in the whole batch: 0, unless the model trains the batch in shards and this
+    /// is a later shard's context. Layers that draw random numbers per element (dropout) offset their counters by it.
+    /// </summary>
+    public int SampleOffset { get; internal set; }
+
+    /// <summary>This shard's own parameter gradients, when it is not the first shard of a batch trained in shards.</summary>
+    internal IReadOnlyDictionary<Parameter, Tensor>? ShardGradients { get; set; }
+
+    /// <summary>
+    /// The tensor a backward pass adds <paramref name="parameter"/>'s gradient to: its <see cref="Parameter.Gradient"/>,
+    /// or this shard's own copy when the model trains the batch in shards (the model adds the copies up afterwards).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The parameter is not trainable.</exception>
+    public Tensor GradientOf(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (ShardGradients is not null && ShardGradients.TryGetValue(parameter, out var own))
+        {
+            return own;
+        }
+        return parameter.Gradient ?? throw new InvalidOperationException($"Parameter {parameter.FullName} is not trainable and has no gradient.");
+    }
+
     /// <summary>The training step counter, for layers that draw random numbers (dropout).</summary>
     public ulong Step { get; internal set; }
 

@@ -73,7 +73,45 @@ internal sealed class ExecutionPlan
         }
     }
 
+    /// <summary>
+    /// A shard of <paramref name="parent"/>: its samples [<paramref name="start"/>, start + <paramref name="count"/>),
+    /// whose outputs, gradients and edge gradients are those rows of the parent's, with contexts of its own (scratch
+    /// a thread can use while another shard runs), borrowed from <paramref name="owner"/>'s where it has them.
+    /// </summary>
+    public ExecutionPlan(Model model, int[][] inbound, ExecutionPlan parent, int start, int count, ExecutionPlan? owner,
+        IReadOnlyDictionary<Parameter, Tensor>? gradients)
+    {
+        var backend = model.Backend;
+        Batch = count;
+        var n = parent.Outputs.Length;
+        Outputs = new Tensor[n];
+        Gradients = new Tensor[n];
+        Contexts = new LayerContext[n];
+        InputArgs = new Tensor[n][];
+        GradientArgs = new Tensor?[n][];
+        EdgeGradients = new Tensor?[n][];
+        Touched = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            Outputs[i] = parent.Outputs[i].Slice(start, count);
+            Gradients[i] = parent.Gradients[i].Slice(start, count);
+            Contexts[i] = new LayerContext(backend, count, owner?.Contexts[i]) { SampleOffset = start, ShardGradients = gradients };
+            GradientArgs[i] = new Tensor?[inbound[i].Length];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            InputArgs[i] = inbound[i].Select(p => Outputs[p]).ToArray();
+            EdgeGradients[i] = parent.EdgeGradients[i].Select(e => e?.Slice(start, count)).ToArray();
+        }
+    }
+
     public int Batch { get; }
+
+    /// <summary>Whether <see cref="Model.Profile"/> times this plan's layers (only the first of a batch's shards).</summary>
+    public bool Profiled { get; init; } = true;
+
+    /// <summary>The shards a training step runs this plan's batch in, one per team of threads; null until first needed.</summary>
+    public ExecutionPlan[]? Shards { get; set; }
 
     public Tensor[] Outputs { get; }
 

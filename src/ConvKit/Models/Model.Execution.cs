@@ -51,6 +51,7 @@ public partial class Model
         _plans.Clear();
         _largest = null;
         _last = null;
+        _mixesSamples = null;
     }
 
     /// <summary>
@@ -100,6 +101,7 @@ public partial class Model
 
     private void RunLayers(ExecutionPlan plan, bool training)
     {
+        var profile = plan.Profiled ? Profile : null;
         for (var i = 0; i < _nodes.Length; i++)
         {
             var node = _nodes[i];
@@ -110,9 +112,9 @@ public partial class Model
             var ctx = plan.Contexts[i];
             ctx.Training = training;
             ctx.Step = _step;
-            var t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            var t0 = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             node.Layer.Forward(ctx, plan.InputArgs[i], plan.Outputs[i]);
-            Profile?.Add(node.Layer.Name, backward: false, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            profile?.Add(node.Layer.Name, backward: false, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
         }
     }
 
@@ -191,6 +193,7 @@ public partial class Model
     internal void RunBackward(ExecutionPlan plan, ReadOnlySpan<int> starts, ReadOnlySpan<bool> preActivation, BackpropMode mode, bool parameterGradients, bool needInputGradient, bool training)
     {
         Array.Clear(plan.Touched);
+        var profile = plan.Profiled ? Profile : null;
         var last = 0;
         foreach (var s in starts)
         {
@@ -232,9 +235,9 @@ public partial class Model
             {
                 continue;
             }
-            var t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            var t0 = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             node.Layer.Backward(ctx, plan.InputArgs[i], plan.Outputs[i], plan.Gradients[i], args);
-            Profile?.Add(node.Layer.Name, backward: true, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            profile?.Add(node.Layer.Name, backward: true, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
             for (var e = 0; e < inbound.Length; e++)
             {
                 var p = inbound[e];

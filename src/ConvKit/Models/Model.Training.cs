@@ -273,7 +273,16 @@ public partial class Model
     {
         var outIndex = OutputNodeIndex;
         _step++;
-        RunForward(plan, training: true);
+        var shardCount = ShardCount(plan.Batch);
+        var shards = shardCount > 1 ? ShardsOf(plan, shardCount) : null;
+        if (shards is not null)
+        {
+            RunShardsForward(plan, shards);
+        }
+        else
+        {
+            RunForward(plan, training: true);
+        }
         var output = plan.Outputs[outIndex];
         var batchLoss = loss.Compute(Backend, output, outActivation, targets, plan.Gradients[outIndex], out _outputPreActivation[0]);
         ScaleGradient(plan.Gradients[outIndex], _lossWeights[0]);
@@ -289,11 +298,18 @@ public partial class Model
         {
             correct += targets.Labels is not null ? Backend.CountCorrect(output, targets.Labels) : Backend.CountCorrectOneHot(output, targets.Values!);
         }
-        foreach (var p in _trainable)
+        if (shards is not null)
         {
-            Backend.Fill(p.Gradient!, 0f);
+            RunShardsBackward(plan, shards);
         }
-        RunBackward(plan, _outputNodes, _outputPreActivation, BackpropMode.Vanilla, parameterGradients: true, needInputGradient: false, training: true);
+        else
+        {
+            foreach (var p in _trainable)
+            {
+                Backend.Fill(p.Gradient!, 0f);
+            }
+            RunBackward(plan, _outputNodes, _outputPreActivation, BackpropMode.Vanilla, parameterGradients: true, needInputGradient: false, training: true);
+        }
         optimizer.Step(_trainable);
         return batchLoss;
     }

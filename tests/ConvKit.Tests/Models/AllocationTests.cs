@@ -35,6 +35,8 @@ public class AllocationTests
 
     [Theory]
     [InlineData("seed-mnist", 16)]
+    [InlineData("seed-mnist", 64)]
+    [InlineData("two-outputs", 32)]
     [InlineData("keras-mnist-cnn", 8)]
     [InlineData("classic-layers", 8)]
     [InlineData("lenet5", 8)]

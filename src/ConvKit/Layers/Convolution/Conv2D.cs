@@ -180,10 +180,10 @@ public sealed class Conv2D : Layer
         var workspace = Workspace(context);
         if (context.NeedParameterGradients)
         {
-            b.Conv2DBackwardFilter(inputs[0], d, Kernel.Gradient!, _bias?.Gradient, _geometry, workspace);
+            b.Conv2DBackwardFilter(inputs[0], d, context.GradientOf(Kernel), _bias is null ? null : context.GradientOf(_bias), _geometry, workspace);
             if (Kernel.Mask is { } mask)
             {
-                b.Multiply(Kernel.Gradient!, mask, Kernel.Gradient!);
+                b.Multiply(context.GradientOf(Kernel), mask, context.GradientOf(Kernel));
             }
         }
         if (inputGradients[0] is { } dx)

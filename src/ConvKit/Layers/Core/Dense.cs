@@ -80,10 +80,10 @@ public sealed class Dense : Layer
         if (context.NeedParameterGradients)
         {
             // dW += xᵀ·d, db += Σ_rows d
-            b.MatMul(inputs[0], true, d, false, Kernel.Gradient!, 1f);
+            b.MatMul(inputs[0], true, d, false, context.GradientOf(Kernel), 1f);
             if (_bias is not null)
             {
-                b.AccumulateColumnSums(d, _bias.Gradient!);
+                b.AccumulateColumnSums(d, context.GradientOf(_bias));
             }
         }
         if (inputGradients[0] is { } dx)

@@ -101,7 +101,7 @@ public sealed class EuclideanRbf : Layer
             var dw = context.Buffer(4, w.Shape);
             b.MatMul(dy, true, x, false, dw, 0f);
             b.AddRowScaled(w, columnSums, twice, dw, -twice);
-            b.AddScaled(dw, 1f, Prototypes.Gradient!);
+            b.AddScaled(dw, 1f, context.GradientOf(Prototypes));
         }
     }
 

@@ -40,6 +40,9 @@ public sealed class BatchNormalization : Layer
 
     public Parameter MovingVariance => _movingVariance ?? throw new InvalidOperationException("Not built.");
 
+    /// <summary>In training the statistics are the batch's, so every sample's output depends on the others.</summary>
+    public override bool MixesSamplesInTraining => true;
+
     protected override Shape Build(IReadOnlyList<Shape> inputShapes)
     {
         var s = inputShapes[0];
@@ -79,8 +82,8 @@ public sealed class BatchNormalization : Layer
             throw new ConvKitException($"Layer '{DisplayName}' (BatchNormalization): gradients in inference mode are not supported; run the backward pass in training mode.");
         }
         var dx = inputGradients[0] ?? context.Buffer(2, inputs[0].Shape);
-        var dGamma = context.NeedParameterGradients ? Gamma.Gradient! : context.Buffer(3, c);
-        var dBeta = context.NeedParameterGradients ? Beta.Gradient! : context.Buffer(4, c);
+        var dGamma = context.NeedParameterGradients ? context.GradientOf(Gamma) : context.Buffer(3, c);
+        var dBeta = context.NeedParameterGradients ? context.GradientOf(Beta) : context.Buffer(4, c);
         b.BatchNormBackward(inputs[0], outputGradient, Gamma.Value, context.Buffer(0, c), context.Buffer(1, c), dx, dGamma, dBeta);
     }
 

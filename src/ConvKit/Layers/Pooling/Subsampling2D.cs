@@ -72,7 +72,7 @@ public sealed class Subsampling2D : Pooling2D
         var c = Coefficient.Shape;
         var dScale = context.Buffer(3, c);
         b.Fill(dScale, 0f);
-        var dBias = context.NeedParameterGradients ? Bias.Gradient! : context.Buffer(4, c);
+        var dBias = context.NeedParameterGradients ? context.GradientOf(Bias) : context.Buffer(4, c);
         var dx = inputGradients[0];
         var dAverage = dx is null ? null : context.Buffer(5, output.Shape);
         // Scale(context) was filled by the forward pass and the coefficients have not changed since.
@@ -80,7 +80,7 @@ public sealed class Subsampling2D : Pooling2D
         if (context.NeedParameterGradients)
         {
             // scale = coefficient · area, so dL/dcoefficient = area · dL/dscale.
-            b.AddScaled(dScale, Area, Coefficient.Gradient!);
+            b.AddScaled(dScale, Area, context.GradientOf(Coefficient));
         }
         if (dx is not null)
         {

@@ -35,7 +35,9 @@ public sealed class Dropout : Layer
         }
         var mask = context.Buffer(0, output.Shape);
         var seed = (ulong)(uint)Seed ^ ((ulong)(uint)StableHash(Name) << 32);
-        context.Backend.DropoutForward(inputs[0], Rate, seed, context.Step, mask, output);
+        // A shard of a batch draws its own rows of the whole batch's mask.
+        var first = (ulong)context.SampleOffset * (ulong)(output.Length / Math.Max(1, output.Shape[0]));
+        context.Backend.DropoutForward(inputs[0], Rate, seed, context.Step, mask, output, first);
     }
 
     public override void Backward(LayerContext context, IReadOnlyList<Tensor> inputs, Tensor output, Tensor outputGradient, IReadOnlyList<Tensor?> inputGradients)
