@@ -88,26 +88,7 @@ public static class CpuThreads
             {
                 _workers[i].Post(work, i + 1, n, done);
             }
-            Exception? error = null;
-            _inside = true;
-            try
-            {
-                work.Execute(0, n);
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-            finally
-            {
-                _inside = false;
-            }
-            done.Wait();
-            error ??= done.Error;
-            if (error is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-            }
+            RunOwnShareAndWait(work, n, done);
         }
     }
 
@@ -143,27 +124,46 @@ public static class CpuThreads
             {
                 _workers[_teams[l].First - 1].Post(Leads, l, leads, done);
             }
-            Exception? error = null;
-            _inside = true;
             try
             {
-                Leads.Execute(0, leads);
-            }
-            catch (Exception e)
-            {
-                error = e;
+                RunOwnShareAndWait(Leads, leads, done);
             }
             finally
             {
-                _inside = false;
+                Leads.Set(null, 0);
             }
-            done.Wait();
-            Leads.Set(null, 0);
-            error ??= done.Error;
-            if (error is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-            }
+        }
+    }
+
+    /// <summary>
+    /// Runs share 0 of <paramref name="work"/> (of <paramref name="n"/>) on the calling thread as a kernel, so anything
+    /// it starts runs inline, then waits for the posted shares and rethrows the first error.
+    /// </summary>
+    private static void RunOwnShareAndWait(IWorkItem work, int n, Countdown done)
+    {
+        Exception? error = null;
+        var wasInside = _inside;
+        var team = t_team;
+        _inside = true;
+        t_team = null;
+        try
+        {
+            work.Execute(0, n);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        finally
+        {
+            _inside = wasInside;
+            t_team = team;
+        }
+        done.Wait();
+        error ??= done.Error;
+        if (error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
         }
     }
 
@@ -267,30 +267,7 @@ public static class CpuThreads
             {
                 helpers[i].Post(work, i + 1, n, _done);
             }
-            Exception? error = null;
-            // The share runs as a kernel: anything it starts runs inline on this thread.
-            t_team = null;
-            var wasInside = _inside;
-            _inside = true;
-            try
-            {
-                work.Execute(0, n);
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-            finally
-            {
-                _inside = wasInside;
-                t_team = this;
-            }
-            _done.Wait();
-            error ??= _done.Error;
-            if (error is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
-            }
+            RunOwnShareAndWait(work, n, _done);
         }
     }
 
