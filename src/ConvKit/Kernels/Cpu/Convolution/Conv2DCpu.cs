@@ -56,10 +56,15 @@ public static class Conv2DCpu
         g.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        return ShiftedConv.Suits(g)
-            ? checked(ShiftedConv.PackedLength(g) + ShiftedConv.ThreadLength(g) * Math.Max(1, Math.Min(batch, threads)))
-            : checked(ColumnsPerThread(g) * Math.Min(batch, threads));
+        return ShiftedConv.Suits(g) ? ShiftedWorkspaceSize(g, batch, threads) : checked(ColumnsPerThread(g) * Math.Min(batch, threads));
     }
+
+    /// <summary>Floats the shifted-rows path needs to run geometry <paramref name="run"/>: packed weights, then scratch per thread.</summary>
+    private static int ShiftedWorkspaceSize(in Conv2DGeometry run, int batch, int threads) =>
+        checked(ShiftedConv.PackedLength(run) + ShiftedConv.ThreadLength(run) * Math.Max(1, Math.Min(batch, threads)));
+
+    /// <summary>Whether backward data of <paramref name="g"/> runs as the shifted-rows convolution of its transposed geometry.</summary>
+    private static bool BackwardDataShifts(in Conv2DGeometry g) => ShiftedConv.Suits(g) && ShiftedConv.Suits(ShiftedConv.Transposed(g));
 
     /// <summary>
     /// Floats of workspace <see cref="BackwardData"/> needs: as <see cref="ForwardWorkspaceSize"/>, for the transposed
@@ -72,9 +77,8 @@ public static class Conv2DCpu
         g.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        var t = ShiftedConv.Transposed(g);
-        return ShiftedConv.Suits(g) && ShiftedConv.Suits(t)
-            ? checked(ShiftedConv.PackedLength(t) + ShiftedConv.ThreadLength(t) * Math.Max(1, Math.Min(batch, threads)))
+        return BackwardDataShifts(g)
+            ? ShiftedWorkspaceSize(ShiftedConv.Transposed(g), batch, threads)
             : checked(ColumnsPerThread(g) * Math.Min(batch, threads));
     }
 
@@ -143,7 +147,7 @@ public static class Conv2DCpu
     {
         CheckTensors(g, batch, input.Length, nameof(input), weight.Length, nameof(weight), bias.Length, nameof(bias), output.Length, nameof(output));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
-        if (shifted && batch > 0 && ShiftedConv.Suits(g) && workspace.Length >= ShiftedConv.PackedLength(g) + ShiftedConv.ThreadLength(g))
+        if (shifted && batch > 0 && ShiftedConv.Suits(g) && workspace.Length >= ShiftedWorkspaceSize(g, 1, 1))
         {
             ShiftedConv.PackWeights(weight, g, transposeFlip: false, workspace[..ShiftedConv.PackedLength(g)]);
             RunShifted(input, g.InputSize, bias, batch, g, output, g.OutputSize, workspace, maxThreads, relu);
@@ -199,7 +203,7 @@ public static class Conv2DCpu
         CheckTensors(g, batch, dInput.Length, nameof(dInput), weight.Length, nameof(weight), 0, "bias", dOutput.Length, nameof(dOutput));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         var t = ShiftedConv.Transposed(g);
-        if (shifted && batch > 0 && ShiftedConv.Suits(g) && ShiftedConv.Suits(t) && workspace.Length >= ShiftedConv.PackedLength(t) + ShiftedConv.ThreadLength(t))
+        if (shifted && batch > 0 && BackwardDataShifts(g) && workspace.Length >= ShiftedWorkspaceSize(t, 1, 1))
         {
             ShiftedConv.PackWeights(weight, g, transposeFlip: true, workspace[..ShiftedConv.PackedLength(t)]);
             RunShifted(dOutput, g.OutputSize, [], batch, t, dInput, g.InputSize, workspace, maxThreads, relu: false);
