@@ -18,21 +18,14 @@ internal sealed class ExecutionPlan
 
     /// <summary>A plan for <paramref name="batch"/> samples whose outputs and gradients are views of <paramref name="owner"/>'s.</summary>
     public ExecutionPlan(Model model, IReadOnlyList<Node> nodes, int[][] inbound, int[] fanOut, int batch, ExecutionPlan? owner)
+        : this(nodes.Count, batch)
     {
         if (owner is not null && batch > owner.Batch)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), $"A plan for {batch} samples cannot borrow the buffers of one for {owner.Batch}.");
         }
         var backend = model.Backend;
-        Batch = batch;
         var n = nodes.Count;
-        Outputs = new Tensor[n];
-        Gradients = new Tensor[n];
-        Contexts = new LayerContext[n];
-        InputArgs = new Tensor[n][];
-        GradientArgs = new Tensor?[n][];
-        EdgeGradients = new Tensor?[n][];
-        Touched = new bool[n];
         for (var i = 0; i < n; i++)
         {
             var shape = nodes[i].OutputShape.WithBatch(batch);
@@ -80,17 +73,10 @@ internal sealed class ExecutionPlan
     /// </summary>
     public ExecutionPlan(Model model, int[][] inbound, ExecutionPlan parent, int start, int count, ExecutionPlan? owner,
         IReadOnlyDictionary<Parameter, Tensor>? gradients)
+        : this(parent.Outputs.Length, count)
     {
         var backend = model.Backend;
-        Batch = count;
         var n = parent.Outputs.Length;
-        Outputs = new Tensor[n];
-        Gradients = new Tensor[n];
-        Contexts = new LayerContext[n];
-        InputArgs = new Tensor[n][];
-        GradientArgs = new Tensor?[n][];
-        EdgeGradients = new Tensor?[n][];
-        Touched = new bool[n];
         for (var i = 0; i < n; i++)
         {
             Outputs[i] = parent.Outputs[i].Slice(start, count);
@@ -103,6 +89,19 @@ internal sealed class ExecutionPlan
             InputArgs[i] = inbound[i].Select(p => Outputs[p]).ToArray();
             EdgeGradients[i] = parent.EdgeGradients[i].Select(e => e?.Slice(start, count)).ToArray();
         }
+    }
+
+    /// <summary>The arrays of a plan for <paramref name="nodes"/> nodes, to be filled by the constructors above.</summary>
+    private ExecutionPlan(int nodes, int batch)
+    {
+        Batch = batch;
+        Outputs = new Tensor[nodes];
+        Gradients = new Tensor[nodes];
+        Contexts = new LayerContext[nodes];
+        InputArgs = new Tensor[nodes][];
+        GradientArgs = new Tensor?[nodes][];
+        EdgeGradients = new Tensor?[nodes][];
+        Touched = new bool[nodes];
     }
 
     public int Batch { get; }
