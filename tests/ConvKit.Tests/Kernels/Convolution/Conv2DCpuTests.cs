@@ -15,23 +15,25 @@ public class Conv2DCpuTests
 
     public static TheoryData<string> Cases => ConvCases.Names();
 
-    /// <summary>Every case on the im2col path and on the shifted-rows path (where it suits the geometry and the machine).</summary>
-    public static TheoryData<string, bool> CasesOnBothPaths()
+    /// <summary>Every case on the im2col, shifted-rows and Winograd paths (each falls back to im2col where it does not suit the geometry or the machine).</summary>
+    public static TheoryData<string, string> CasesOnEveryPath()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, string>();
         foreach (var (name, _) in ConvCases.All)
         {
-            data.Add(name, false);
-            data.Add(name, true);
+            data.Add(name, nameof(ConvPath.Im2Col));
+            data.Add(name, nameof(ConvPath.Shifted));
+            data.Add(name, nameof(ConvPath.Winograd));
         }
         return data;
     }
 
     [Theory]
-    [MemberData(nameof(CasesOnBothPaths))]
-    public void ForwardMatchesReferenceAndIgnoresThreadCount(string name, bool shifted)
+    [MemberData(nameof(CasesOnEveryPath))]
+    public void ForwardMatchesReferenceAndIgnoresThreadCount(string name, string pathName)
     {
         var g = ConvCases.Get(name);
+        var path = Enum.Parse<ConvPath>(pathName);
         foreach (var batch in new[] { 1, 3 })
         {
             var input = ConvCases.Random(batch * g.InputSize, 1);
@@ -45,10 +47,9 @@ public class Conv2DCpuTests
                 {
                     var output = new float[batch * g.OutputSize];
                     output.AsSpan().Fill(float.NaN);
-                    // Room for the im2col columns too, which the shifted-rows sizes need not cover.
-                    var workspace = new float[Math.Max(Conv2DCpu.ForwardWorkspaceSize(g, batch, threads), g.ColumnRows * g.OutPlane * threads)];
-                    Conv2DCpu.ForwardCore(input, weight, bias, batch, g, output, workspace, threads, relu: false, shifted);
-                    ConvCases.AssertClose(expected, output, g.ColumnRows, $"{name} output (batch {batch}, {threads} threads, shifted {shifted})");
+                    var workspace = new float[Conv2DCpu.WorkspaceSize(g, batch, threads, path, backwardData: false)];
+                    Conv2DCpu.ForwardCore(input, weight, bias, batch, g, output, workspace, threads, relu: false, path);
+                    ConvCases.AssertClose(expected, output, g.ColumnRows, $"{name} output (batch {batch}, {threads} threads, {Conv2DCpu.Choose(g, path, false)})");
                     if (previous is not null)
                     {
                         Assert.Equal(previous, output);
@@ -60,10 +61,11 @@ public class Conv2DCpuTests
     }
 
     [Theory]
-    [MemberData(nameof(CasesOnBothPaths))]
-    public void BackwardDataMatchesReferenceAndIgnoresThreadCount(string name, bool shifted)
+    [MemberData(nameof(CasesOnEveryPath))]
+    public void BackwardDataMatchesReferenceAndIgnoresThreadCount(string name, string pathName)
     {
         var g = ConvCases.Get(name);
+        var path = Enum.Parse<ConvPath>(pathName);
         foreach (var batch in new[] { 1, 3 })
         {
             var dOutput = ConvCases.Random(batch * g.OutputSize, 4);
@@ -75,9 +77,9 @@ public class Conv2DCpuTests
             {
                 var dInput = new float[batch * g.InputSize];
                 dInput.AsSpan().Fill(float.NaN);
-                var workspace = new float[Math.Max(Conv2DCpu.BackwardDataWorkspaceSize(g, batch, threads), g.ColumnRows * g.OutPlane * threads)];
-                Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, threads, shifted);
-                ConvCases.AssertClose(expected, dInput, g.GroupFilters * g.KernelHeight * g.KernelWidth, $"{name} dInput (batch {batch}, {threads} threads, shifted {shifted})");
+                var workspace = new float[Conv2DCpu.WorkspaceSize(g, batch, threads, path, backwardData: true)];
+                Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, threads, path);
+                ConvCases.AssertClose(expected, dInput, g.GroupFilters * g.KernelHeight * g.KernelWidth, $"{name} dInput (batch {batch}, {threads} threads, {Conv2DCpu.Choose(g, path, true)})");
                 if (previous is not null)
                 {
                     Assert.Equal(previous, dInput);
@@ -209,6 +211,63 @@ public class Conv2DCpuTests
         // Larger images keep the im2col path: the padded copy or the frame would not stay in L1.
         Assert.False(ShiftedConv.Suits(ConvCases.Get("keras-mnist conv1")));
         Assert.False(ShiftedConv.Suits(Conv2DGeometry.Create(64, 112, 112, 64, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)));
+    }
+
+    [Fact]
+    public void WinogradTakesStrideOneUngrouped3x3ConvolutionsOnAvx512()
+    {
+        string[] forward = ["keras-mnist conv2", "17 to 11 odd sizes", "20 to 16 odd sizes", "16 to 8 wide", "24 to 9 narrow", "seed-mnist conv2"];
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.All(forward, name => Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
+            return;
+        }
+        Assert.All(forward, name => Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
+        // Backward data needs the transposed geometry to suit too: at least 16 filters become its channels.
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Winograd, true));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Winograd, true));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get("17 to 11 odd sizes"), ConvPath.Winograd, true));
+        foreach (var name in new[] { "3x3 same", "odd channels", "3x3 valid stride 2", "dilation 2", "groups 2", "asymmetric 4x4", "keras-mnist conv1", "full padding" })
+        {
+            Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false));
+        }
+        // The fastest path: Winograd where shifted rows do not take the image, shifted rows where they do.
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest, false));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest, true));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.Choose(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest, false));
+    }
+
+    [Theory]
+    [InlineData("17 to 11 odd sizes", false)]
+    [InlineData("20 to 16 odd sizes", true)]
+    [InlineData("24 to 9 narrow", false)]
+    public void WinogradWritesOnlyItsOutput(string name, bool backwardData)
+    {
+        var g = ConvCases.Get(name);
+        const int batch = 3;
+        var inputSize = backwardData ? g.OutputSize : g.InputSize;
+        var outputSize = backwardData ? g.InputSize : g.OutputSize;
+        var input = ConvCases.Random(batch * inputSize, 31);
+        var weight = ConvCases.Random(g.WeightSize, 32);
+        // One vector of sentinels before and after the output, which the masked stores must not touch.
+        var padded = new float[batch * outputSize + 32];
+        padded.AsSpan().Fill(12345f);
+        var output = padded.AsSpan(16, batch * outputSize);
+        var workspace = new float[Conv2DCpu.WorkspaceSize(g, batch, 2, ConvPath.Winograd, backwardData)];
+        var expected = new float[batch * outputSize];
+        if (backwardData)
+        {
+            Conv2DCpu.BackwardDataCore(input, weight, batch, g, output, workspace, 2, ConvPath.Winograd);
+            Conv2DReference.BackwardData(input, weight, batch, g, expected);
+        }
+        else
+        {
+            Conv2DCpu.ForwardCore(input, weight, [], batch, g, output, workspace, 2, relu: false, ConvPath.Winograd);
+            Conv2DReference.Forward(input, weight, [], batch, g, expected);
+        }
+        ConvCases.AssertClose(expected, output, 9 * (backwardData ? g.Filters : g.Channels), name);
+        Assert.All(padded[..16], v => Assert.Equal(12345f, v));
+        Assert.All(padded[^16..], v => Assert.Equal(12345f, v));
     }
 
     [Fact]

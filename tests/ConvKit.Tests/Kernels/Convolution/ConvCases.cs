@@ -29,6 +29,13 @@ internal static class ConvCases
         ("seed-mnist conv1", Conv2DGeometry.Create(1, 28, 28, 16, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
         ("5x5 same 9 filters", Conv2DGeometry.Create(3, 12, 11, 9, 5, 5, padTop: 2, padBottom: 2, padLeft: 2, padRight: 2)),
         ("8 to 10 dilated asymmetric", Conv2DGeometry.Create(8, 9, 11, 10, 3, 2, padTop: 2, padBottom: 1, padLeft: 1, dilationHeight: 2)),
+        ("keras-mnist conv2", Conv2DGeometry.Create(32, 26, 26, 64, 3, 3)),
+        // Odd output sizes (partial 2x2 tiles), filters not a multiple of 8, uneven padding on every side.
+        ("17 to 11 odd sizes", Conv2DGeometry.Create(17, 9, 11, 11, 3, 3, padTop: 1, padBottom: 2, padLeft: 2)),
+        ("20 to 16 odd sizes", Conv2DGeometry.Create(20, 11, 9, 16, 3, 3, padTop: 2, padLeft: 1, padRight: 2)),
+        // The widest output a Winograd tile row takes (15 tiles), and a narrow one with many tile rows per block.
+        ("16 to 8 wide", Conv2DGeometry.Create(16, 5, 30, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+        ("24 to 9 narrow", Conv2DGeometry.Create(24, 13, 5, 9, 3, 3, padBottom: 1)),
     ];
 
     public static TheoryData<string> Names()

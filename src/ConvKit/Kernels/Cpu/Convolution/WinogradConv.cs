@@ -1,0 +1,439 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ConvKit.Kernels.Cpu.Convolution;
+
+/// <summary>
+/// Stride-1 3x3 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+/// Convolutional Neural Networks", 2016). Each 2x2 output tile is computed from a 4x4 input patch d as
+/// <code>
+/// Y = A^T [ sum over c of (G g[k, c] G^T) .* (B^T d[c] B) ] A
+/// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]   A^T = [1 1 1 0; 0 1 -1 -1]
+/// </code>
+/// so the 36 multiply-adds per channel of a 2x2 tile become 16, one per element e of the 4x4 transformed tile: for
+/// each e, the filters' transformed weights U[e] (K x C) times the transformed patches V[e] (C x tiles) is a GEMM
+/// with the channels as its depth. Tiles are taken a block at a time, whole tile rows of up to 48 tiles, so a step of
+/// the 8-filter x 48-tile kernel covers a block and the block's V and 4x4 results stay in the core's caches. The
+/// input transform works on whole padded rows (two 16-wide vectors, zero outside the image) and picks each tile's
+/// columns with two-register permutes; the output transform adds the bias, applies ReLU if asked and interleaves
+/// each tile row's two output columns back into rows with masked stores, so partial tiles (odd output sizes) write
+/// only what exists. Backward data is the same convolution on the output gradient with the weights transposed and
+/// flipped (<see cref="ShiftedConv.Transposed"/>). AVX-512 only; other machines keep the im2col path.
+/// </summary>
+/// <remarks>
+/// Every tile's arithmetic is the same whichever block or thread computes it, so the bits do not depend on the
+/// thread count. The transforms change the rounding, not the precision class: errors stay within a few units in the
+/// last place of the sum of |terms|, like a GEMM's.
+/// </remarks>
+internal static unsafe class WinogradConv
+{
+    private const int Mr = 8;
+    private const int Nr = 48;
+
+    /// <summary>
+    /// Floats per (e, c) row of a block's transformed patches. A tile row's 16-wide store may run past the row's last
+    /// tile into the next row, which is written later; after the last channel it runs into the slack of <see cref="EStride"/>.
+    /// </summary>
+    private const int VRow = Nr;
+
+    /// <summary>Floats per row of a block's output tiles: 48 tiles plus a vector of slack for the 16-wide loads of a tile row.</summary>
+    private const int YRow = Nr + 16;
+
+    /// <summary>
+    /// Whether <paramref name="g"/> runs on this path on this machine: 3x3, stride 1, no dilation, one group, padding
+    /// of at most 2 on each side, at least 8 filters and 16 channels (fewer leave the transforms costing as much as the
+    /// GEMM they save) and at most 30 output columns, so a tile row's 4x4 patches lie in two 16-wide vectors.
+    /// </summary>
+    public static bool Suits(in Conv2DGeometry g) =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported
+        && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Groups == 1
+        && g.Filters >= Mr && g.Channels >= 16 && g.Channels <= 1024
+        && g.PadTop is >= 0 and <= 2 && g.PadLeft is >= 0 and <= 2 && g.PadBottom is >= 0 and <= 2 && g.PadRight is >= 0 and <= 2
+        && g.OutWidth <= 30;
+
+    private static int TileWidth(in Conv2DGeometry g) => (g.OutWidth + 1) / 2;
+
+    private static int TileHeight(in Conv2DGeometry g) => (g.OutHeight + 1) / 2;
+
+    /// <summary>Tile rows per block: as many whole rows as fit in 48 tiles.</summary>
+    private static int BlockRows(in Conv2DGeometry g) => Nr / TileWidth(g);
+
+    /// <summary>
+    /// Lanes between the first tiles of consecutive tile rows in a block: the 48 lanes shared evenly between its rows,
+    /// so rows of 13 to 15 tiles start on whole vectors and their stores do not straddle cache lines.
+    /// </summary>
+    private static int LanePitch(in Conv2DGeometry g) => Nr / BlockRows(g);
+
+    private static int FilterBlocks(in Conv2DGeometry g) => (g.Filters + Mr - 1) / Mr;
+
+    /// <summary>Blocks of tile rows in a batch; the unit of work shared between threads.</summary>
+    public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) + BlockRows(g) - 1) / BlockRows(g));
+
+    /// <summary>Floats of transformed weights, shared by all threads of a call: 16 x (filters rounded up to 8) x channels.</summary>
+    public static int PackedLength(in Conv2DGeometry g) => 16 * FilterBlocks(g) * Mr * g.Channels;
+
+    /// <summary>
+    /// Floats between the transformed patches of consecutive e: one cache line more than the channels' rows, so the
+    /// input transform's 16 stores per row do not all land in one set of the L1 cache.
+    /// </summary>
+    private static int EStride(in Conv2DGeometry g) => g.Channels * VRow + 16;
+
+    private static int VLength(in Conv2DGeometry g) => 16 * EStride(g);
+
+    private const int MLength = 16 * Mr * Nr;
+
+    private const int YLength = 4 * YRow;
+
+    /// <summary>Floats of scratch each thread needs: its block's transformed patches, 4x4 results and output tiles.</summary>
+    public static int ThreadLength(in Conv2DGeometry g) => VLength(g) + MLength + YLength;
+
+    /// <summary>
+    /// U[e] = G g G^T for every filter and channel, laid out packed[((e * filterBlocks + block) * C + c) * 8 + i] for
+    /// filter block * 8 + i (zero past the last filter). With <paramref name="transposeFlip"/>, transforms the weights of
+    /// <see cref="ShiftedConv.Transposed"/>(g) instead: filter c, channel k is weight[k, c] turned by 180 degrees.
+    /// </summary>
+    public static void TransformWeights(ReadOnlySpan<float> weight, in Conv2DGeometry g, bool transposeFlip, Span<float> packed)
+    {
+        var run = transposeFlip ? ShiftedConv.Transposed(g) : g;
+        var filters = run.Filters;
+        var channels = run.Channels;
+        var blocks = FilterBlocks(run);
+        packed[..PackedLength(run)].Clear();
+        Span<float> w = stackalloc float[9];
+        Span<float> gg = stackalloc float[12];
+        for (var f = 0; f < filters; f++)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                for (var t = 0; t < 9; t++)
+                {
+                    w[t] = transposeFlip ? weight[(c * g.Channels + f) * 9 + 8 - t] : weight[(f * g.Channels + c) * 9 + t];
+                }
+                // G g: 4 rows of 3.
+                for (var j = 0; j < 3; j++)
+                {
+                    gg[j] = w[j];
+                    gg[3 + j] = 0.5f * (w[j] + w[3 + j] + w[6 + j]);
+                    gg[6 + j] = 0.5f * (w[j] - w[3 + j] + w[6 + j]);
+                    gg[9 + j] = w[6 + j];
+                }
+                var block = f / Mr;
+                var lane = f % Mr;
+                for (var row = 0; row < 4; row++)
+                {
+                    var a = gg[row * 3];
+                    var b = gg[row * 3 + 1];
+                    var d = gg[row * 3 + 2];
+                    Span<float> u = [a, 0.5f * (a + b + d), 0.5f * (a - b + d), d];
+                    for (var col = 0; col < 4; col++)
+                    {
+                        var e = row * 4 + col;
+                        packed[((e * blocks + block) * channels + c) * Mr + lane] = u[col];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Blocks [<paramref name="start"/>, <paramref name="end"/>) of x (batch, C, H, W) -> y (batch, K, OH, OW): writes
+    /// exactly the output rows of those blocks' tiles, then max(0, y) there when <paramref name="relu"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, in Conv2DGeometry g, int batch,
+        Span<float> y, int start, int end, Span<float> scratch, bool relu)
+    {
+        if ((long)x.Length < (long)batch * g.InputSize || (long)y.Length < (long)batch * g.OutputSize || packed.Length < PackedLength(g)
+            || scratch.Length < ThreadLength(g) || (!bias.IsEmpty && bias.Length < g.Filters) || start < 0 || end > Blocks(g, batch))
+        {
+            throw new ArgumentException("Winograd convolution: a span is too short for the geometry and batch.");
+        }
+        scratch[..ThreadLength(g)].Clear();
+        // Safe: the loads of the input are masked to the image's columns and made only for rows inside it, the stores
+        // of the output are masked to its columns and made only for rows inside it, and the scratch reads and writes
+        // stay inside the lengths checked above (each V row and each output tile row has a vector of slack).
+        fixed (float* px = x, pu = packed, pb = bias, py = y, ps = scratch)
+        {
+            var v = ps;
+            var m = v + VLength(g);
+            var ys = m + MLength;
+            for (var b = start; b < end; b++)
+            {
+                InputTransform(px, g, batch, b, v);
+                for (var kb = 0; kb < FilterBlocks(g); kb++)
+                {
+                    for (var e = 0; e < 16; e++)
+                    {
+                        Step(g.Channels, pu + (nint)((e * FilterBlocks(g) + kb) * g.Channels) * Mr, v + (nint)e * EStride(g), m + e * Mr * Nr);
+                    }
+                    OutputTransform(m, ys, bias.IsEmpty ? null : pb, g, batch, b, kb, py, relu);
+                }
+            }
+        }
+    }
+
+    /// <summary>V[e, c, r * TW + tx] = (B^T d B)[e] for the 4x4 patch of channel c under tile (row r of block b, column tx).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputTransform(float* x, in Conv2DGeometry g, int batch, int block, float* v)
+    {
+        var pitch = LanePitch(g);
+        var th = TileHeight(g);
+        var rows = BlockRows(g);
+        var first = block * rows;
+        var last = Math.Min(first + rows, batch * th);
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var left = Vector512.Create(g.PadLeft);
+        var right = Vector512.Create(g.PadLeft + g.Width);
+        var maskLo = (Vector512.GreaterThanOrEqual(lanes, left) & Vector512.LessThan(lanes, right)).AsSingle();
+        var lanesHi = lanes + Vector512.Create(16);
+        var maskHi = (Vector512.GreaterThanOrEqual(lanesHi, left) & Vector512.LessThan(lanesHi, right)).AsSingle();
+        var even0 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd0 = even0 + Vector512.Create(1);
+        var even1 = (even0 + Vector512.Create(2)) & Vector512.Create(31);
+        var odd1 = (even0 + Vector512.Create(3)) & Vector512.Create(31);
+        var plane = (nint)g.Height * g.Width;
+        var eStride = (nint)EStride(g);
+        // Channel by channel, so each (e, c) row of V is written by consecutive stores while its lines are in L1.
+        for (var c = 0; c < g.Channels; c++)
+        {
+            var channel = x + c * plane - g.PadLeft;
+            var dst = v + (nint)c * VRow;
+            for (var q = first; q < last; q++)
+            {
+                var n = q / th;
+                var top = 2 * (q - n * th) - g.PadTop;
+                var image = channel + (nint)n * g.InputSize;
+                Row(image, top, g, maskLo, maskHi, out var d0l, out var d0h);
+                Row(image, top + 1, g, maskLo, maskHi, out var d1l, out var d1h);
+                Row(image, top + 2, g, maskLo, maskHi, out var d2l, out var d2h);
+                Row(image, top + 3, g, maskLo, maskHi, out var d3l, out var d3h);
+                var lane = dst + (q - first) * pitch;
+                Columns(d0l - d2l, d0h - d2h, even0, odd0, even1, odd1, lane, eStride);
+                Columns(d1l + d2l, d1h + d2h, even0, odd0, even1, odd1, lane + 4 * eStride, eStride);
+                Columns(d2l - d1l, d2h - d1h, even0, odd0, even1, odd1, lane + 8 * eStride, eStride);
+                Columns(d1l - d3l, d1h - d3h, even0, odd0, even1, odd1, lane + 12 * eStride, eStride);
+            }
+        }
+    }
+
+    /// <summary>Padded row <paramref name="row"/> (image row row, columns -PadLeft..31-PadLeft) as two vectors; zeros outside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(float* channel, int row, in Conv2DGeometry g, Vector512<float> maskLo, Vector512<float> maskHi,
+        out Vector512<float> lo, out Vector512<float> hi)
+    {
+        if ((uint)row >= (uint)g.Height)
+        {
+            lo = hi = Vector512<float>.Zero;
+            return;
+        }
+        var p = channel + (nint)row * g.Width;
+        lo = Avx512F.MaskLoad(p, maskLo, Vector512<float>.Zero);
+        hi = Avx512F.MaskLoad(p + 16, maskHi, Vector512<float>.Zero);
+    }
+
+    /// <summary>
+    /// For a row combination t (32 padded columns), the column transform of every tile tx: t[2tx] - t[2tx+2],
+    /// t[2tx+1] + t[2tx+2], t[2tx+2] - t[2tx+1], t[2tx+1] - t[2tx+3], stored 16 lanes at a time to four e rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> lo, Vector512<float> hi, Vector512<int> even0, Vector512<int> odd0,
+        Vector512<int> even1, Vector512<int> odd1, float* dst, nint eStride)
+    {
+        var e0 = Avx512F.PermuteVar16x32x2(lo, even0, hi);
+        var o0 = Avx512F.PermuteVar16x32x2(lo, odd0, hi);
+        var e1 = Avx512F.PermuteVar16x32x2(lo, even1, hi);
+        var o1 = Avx512F.PermuteVar16x32x2(lo, odd1, hi);
+        (e0 - e1).Store(dst);
+        (o0 + e1).Store(dst + eStride);
+        (e1 - o0).Store(dst + 2 * eStride);
+        (o0 - o1).Store(dst + 3 * eStride);
+    }
+
+    /// <summary>m[e, i, 0..48) = sum over c of u[c * 8 + i] * v[c * VRow + 0..48): eight filters x 48 tiles of one e.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Step(int channels, float* u, float* v, float* m)
+    {
+        var c00 = Vector512<float>.Zero;
+        var c01 = Vector512<float>.Zero;
+        var c02 = Vector512<float>.Zero;
+        var c10 = Vector512<float>.Zero;
+        var c11 = Vector512<float>.Zero;
+        var c12 = Vector512<float>.Zero;
+        var c20 = Vector512<float>.Zero;
+        var c21 = Vector512<float>.Zero;
+        var c22 = Vector512<float>.Zero;
+        var c30 = Vector512<float>.Zero;
+        var c31 = Vector512<float>.Zero;
+        var c32 = Vector512<float>.Zero;
+        var c40 = Vector512<float>.Zero;
+        var c41 = Vector512<float>.Zero;
+        var c42 = Vector512<float>.Zero;
+        var c50 = Vector512<float>.Zero;
+        var c51 = Vector512<float>.Zero;
+        var c52 = Vector512<float>.Zero;
+        var c60 = Vector512<float>.Zero;
+        var c61 = Vector512<float>.Zero;
+        var c62 = Vector512<float>.Zero;
+        var c70 = Vector512<float>.Zero;
+        var c71 = Vector512<float>.Zero;
+        var c72 = Vector512<float>.Zero;
+        for (var c = 0; c < channels; c++)
+        {
+            var b0 = Vector512.Load(v);
+            var b1 = Vector512.Load(v + 16);
+            var b2 = Vector512.Load(v + 32);
+            var a = Vector512.Create(u[0]);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(a, b2, c02);
+            a = Vector512.Create(u[1]);
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(a, b2, c12);
+            a = Vector512.Create(u[2]);
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(a, b2, c22);
+            a = Vector512.Create(u[3]);
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(a, b2, c32);
+            a = Vector512.Create(u[4]);
+            c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            c42 = Vector512.FusedMultiplyAdd(a, b2, c42);
+            a = Vector512.Create(u[5]);
+            c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            c52 = Vector512.FusedMultiplyAdd(a, b2, c52);
+            a = Vector512.Create(u[6]);
+            c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            c62 = Vector512.FusedMultiplyAdd(a, b2, c62);
+            a = Vector512.Create(u[7]);
+            c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            c72 = Vector512.FusedMultiplyAdd(a, b2, c72);
+            u += Mr;
+            v += VRow;
+        }
+        c00.Store(m);
+        c01.Store(m + 16);
+        c02.Store(m + 32);
+        c10.Store(m + Nr);
+        c11.Store(m + Nr + 16);
+        c12.Store(m + Nr + 32);
+        c20.Store(m + 2 * Nr);
+        c21.Store(m + 2 * Nr + 16);
+        c22.Store(m + 2 * Nr + 32);
+        c30.Store(m + 3 * Nr);
+        c31.Store(m + 3 * Nr + 16);
+        c32.Store(m + 3 * Nr + 32);
+        c40.Store(m + 4 * Nr);
+        c41.Store(m + 4 * Nr + 16);
+        c42.Store(m + 4 * Nr + 32);
+        c50.Store(m + 5 * Nr);
+        c51.Store(m + 5 * Nr + 16);
+        c52.Store(m + 5 * Nr + 32);
+        c60.Store(m + 6 * Nr);
+        c61.Store(m + 6 * Nr + 16);
+        c62.Store(m + 6 * Nr + 32);
+        c70.Store(m + 7 * Nr);
+        c71.Store(m + 7 * Nr + 16);
+        c72.Store(m + 7 * Nr + 32);
+    }
+
+    /// <summary>
+    /// y tiles = A^T m A (+ bias, then ReLU if asked) for filter block <paramref name="kb"/> of block <paramref name="block"/>,
+    /// each tile row's two output rows written with its columns interleaved back in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTransform(float* m, float* ys, float* bias, in Conv2DGeometry g, int batch, int block, int kb, float* y, bool relu)
+    {
+        var pitch = LanePitch(g);
+        var th = TileHeight(g);
+        var rows = BlockRows(g);
+        var first = block * rows;
+        var last = Math.Min(first + rows, batch * th);
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var width = Vector512.Create(g.OutWidth);
+        var maskLo = Vector512.LessThan(lanes, width).AsSingle();
+        var maskHi = Vector512.LessThan(lanes + Vector512.Create(16), width).AsSingle();
+        var interleaveLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var interleaveHi = interleaveLo + Vector512.Create(8);
+        var zero = Vector512<float>.Zero;
+        var filters = Math.Min(Mr, g.Filters - kb * Mr);
+        var plane = (nint)g.OutHeight * g.OutWidth;
+        for (var i = 0; i < filters; i++)
+        {
+            var f = kb * Mr + i;
+            var b = bias is null ? zero : Vector512.Create(bias[f]);
+            for (var j = 0; j < Nr; j += 16)
+            {
+                var p = m + i * Nr + j;
+                const int E = Mr * Nr;
+                var m00 = Vector512.Load(p);
+                var m01 = Vector512.Load(p + E);
+                var m02 = Vector512.Load(p + 2 * E);
+                var m03 = Vector512.Load(p + 3 * E);
+                var m10 = Vector512.Load(p + 4 * E);
+                var m11 = Vector512.Load(p + 5 * E);
+                var m12 = Vector512.Load(p + 6 * E);
+                var m13 = Vector512.Load(p + 7 * E);
+                var m20 = Vector512.Load(p + 8 * E);
+                var m21 = Vector512.Load(p + 9 * E);
+                var m22 = Vector512.Load(p + 10 * E);
+                var m23 = Vector512.Load(p + 11 * E);
+                var m30 = Vector512.Load(p + 12 * E);
+                var m31 = Vector512.Load(p + 13 * E);
+                var m32 = Vector512.Load(p + 14 * E);
+                var m33 = Vector512.Load(p + 15 * E);
+                // A^T m: two rows of four.
+                var s00 = m00 + m10 + m20;
+                var s01 = m01 + m11 + m21;
+                var s02 = m02 + m12 + m22;
+                var s03 = m03 + m13 + m23;
+                var s10 = m10 - m20 - m30;
+                var s11 = m11 - m21 - m31;
+                var s12 = m12 - m22 - m32;
+                var s13 = m13 - m23 - m33;
+                var y00 = s00 + s01 + s02 + b;
+                var y01 = s01 - s02 - s03 + b;
+                var y10 = s10 + s11 + s12 + b;
+                var y11 = s11 - s12 - s13 + b;
+                if (relu)
+                {
+                    y00 = Vector512.Max(y00, zero);
+                    y01 = Vector512.Max(y01, zero);
+                    y10 = Vector512.Max(y10, zero);
+                    y11 = Vector512.Max(y11, zero);
+                }
+                y00.Store(ys + j);
+                y01.Store(ys + YRow + j);
+                y10.Store(ys + 2 * YRow + j);
+                y11.Store(ys + 3 * YRow + j);
+            }
+            for (var q = first; q < last; q++)
+            {
+                var n = q / th;
+                var ty = q % th;
+                var lane = (q - first) * pitch;
+                for (var r = 0; r < 2; r++)
+                {
+                    var oh = 2 * ty + r;
+                    if (oh >= g.OutHeight)
+                    {
+                        break;
+                    }
+                    var even = Vector512.Load(ys + 2 * r * YRow + lane);
+                    var odd = Vector512.Load(ys + (2 * r + 1) * YRow + lane);
+                    var dst = y + (nint)n * g.OutputSize + f * plane + (nint)oh * g.OutWidth;
+                    Avx512F.MaskStore(dst, maskLo, Avx512F.PermuteVar16x32x2(even, interleaveLo, odd));
+                    Avx512F.MaskStore(dst + 16, maskHi, Avx512F.PermuteVar16x32x2(even, interleaveHi, odd));
+                }
+            }
+        }
+    }
+}
