@@ -89,11 +89,24 @@ public class Conv2DCpuTests
         }
     }
 
+    /// <summary>Every case on the im2col and Winograd filter-gradient paths (Winograd falls back to im2col where it does not suit).</summary>
+    public static TheoryData<string, string> CasesOnEveryFilterPath()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, _) in ConvCases.All)
+        {
+            data.Add(name, nameof(ConvPath.Im2Col));
+            data.Add(name, nameof(ConvPath.Winograd));
+        }
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void BackwardFilterAccumulatesLikeReferenceAndIgnoresThreadCount(string name)
+    [MemberData(nameof(CasesOnEveryFilterPath))]
+    public void BackwardFilterAccumulatesLikeReferenceAndIgnoresThreadCount(string name, string pathName)
     {
         var g = ConvCases.Get(name);
+        var path = Enum.Parse<ConvPath>(pathName);
         foreach (var batch in new[] { 1, 3 })
         {
             var input = ConvCases.Random(batch * g.InputSize, 6);
@@ -108,11 +121,12 @@ public class Conv2DCpuTests
             {
                 var dWeight = (float[])initialWeight.Clone();
                 var dBias = (float[])initialBias.Clone();
-                var workspace = new float[Conv2DCpu.BackwardFilterWorkspaceSize(g, batch, threads)];
-                Conv2DCpu.BackwardFilter(input, dOutput, batch, g, dWeight, dBias, workspace, threads);
+                var workspace = new float[Conv2DCpu.FilterWorkspaceSize(g, batch, threads, path)];
+                Conv2DCpu.BackwardFilterCore(input, dOutput, batch, g, dWeight, dBias, workspace, threads, path);
                 var terms = batch * g.OutPlane;
-                ConvCases.AssertClose(expectedWeight, dWeight, terms, $"{name} dWeight (batch {batch}, {threads} threads)");
-                ConvCases.AssertClose(expectedBias, dBias, terms, $"{name} dBias (batch {batch}, {threads} threads)");
+                var what = $"(batch {batch}, {threads} threads, {Conv2DCpu.ChooseFilter(g, path)})";
+                ConvCases.AssertClose(expectedWeight, dWeight, terms, $"{name} dWeight {what}");
+                ConvCases.AssertClose(expectedBias, dBias, terms, $"{name} dBias {what}");
                 if (previous is not null)
                 {
                     Assert.Equal(previous, dWeight.Concat(dBias).ToArray());
@@ -123,14 +137,17 @@ public class Conv2DCpuTests
     }
 
     [Theory]
-    [InlineData("seed-mnist conv2")]
-    [InlineData("odd channels")]
-    [InlineData("pointwise")]
-    public void BackwardFilterOverManyImagesIgnoresThreadCount(string name)
+    [InlineData("seed-mnist conv2", Conv2DCpu.MaxFilterPartitions + 5)]
+    [InlineData("odd channels", Conv2DCpu.MaxFilterPartitions + 5)]
+    [InlineData("pointwise", Conv2DCpu.MaxFilterPartitions + 5)]
+    // Winograd: 65 images of 4 tile rows in blocks of 8 rows are 33 blocks, so runs of 2 or 3 blocks, the last of
+    // them partial after a whole one.
+    [InlineData("33 to 12 odd sizes", 65)]
+    public void BackwardFilterOverManyImagesIgnoresThreadCount(string name, int batch)
     {
-        // More images than partial gradients, in runs of unequal length: the batch is cut the same way for any thread count.
+        // More images than partial gradients, in runs of unequal length: the batch is cut the same way for any thread
+        // count (by images on the im2col path, by blocks of tile rows on the Winograd one).
         var g = ConvCases.Get(name);
-        const int batch = Conv2DCpu.MaxFilterPartitions + 5;
         Assert.Equal(Conv2DCpu.MaxFilterPartitions, Conv2DCpu.FilterPartitions(g, batch));
         var input = ConvCases.Random(batch * g.InputSize, 21);
         var dOutput = ConvCases.Random(batch * g.OutputSize, 22);
@@ -220,9 +237,15 @@ public class Conv2DCpuTests
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             Assert.All(forward, name => Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
+            Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest));
             return;
         }
         Assert.All(forward, name => Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
+        // The filter gradient takes 32 channels or more.
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("33 to 12 odd sizes"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Im2Col));
         // Backward data needs the transposed geometry to suit too: at least 16 filters become its channels.
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Winograd, true));
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Winograd, true));

@@ -47,6 +47,9 @@ public static class Conv2DCpu
     [ThreadStatic]
     private static WinogradWork? t_winograd;
 
+    [ThreadStatic]
+    private static WinogradFilterWork? t_winogradFilter;
+
     /// <summary>
     /// Floats of workspace <see cref="Forward"/> needs to run on up to <paramref name="threads"/> threads:
     /// one (CRS x OH*OW) column matrix per thread that has an image to work on, or 0 for pointwise convolutions; on the
@@ -109,7 +112,11 @@ public static class Conv2DCpu
     /// </summary>
     /// <exception cref="ArgumentException">Invalid geometry.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or threads &lt; 1.</exception>
-    public static int BackwardFilterWorkspaceSize(in Conv2DGeometry g, int batch, int threads)
+    public static int BackwardFilterWorkspaceSize(in Conv2DGeometry g, int batch, int threads) =>
+        FilterWorkspaceSize(g, batch, threads, ConvPath.Fastest);
+
+    /// <summary>Floats of workspace the filter gradient needs on the path <see cref="ChooseFilter"/> picks for <paramref name="allowed"/>.</summary>
+    internal static int FilterWorkspaceSize(in Conv2DGeometry g, int batch, int threads, ConvPath allowed)
     {
         g.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
@@ -118,11 +125,26 @@ public static class Conv2DCpu
         {
             return 0;
         }
+        if (ChooseFilter(g, allowed) == ConvPath.Winograd)
+        {
+            var parts = WinogradFilterPartitions(g, batch);
+            return checked(parts * g.WeightSize + WinogradConv.FilterThreadLength(g) * Math.Min(threads, parts));
+        }
         var partitions = FilterPartitions(g, batch);
         return partitions == 0
             ? checked(ColumnsPerThread(g) * threads)
             : checked(partitions * g.WeightSize + ColumnsPerThread(g) * Math.Min(threads, partitions));
     }
+
+    /// <summary>
+    /// The path the filter gradient of <paramref name="g"/> runs on: Winograd where <paramref name="allowed"/> lets it
+    /// and it suits the geometry and the machine (<see cref="WinogradConv.FilterSuits"/>), else im2col.
+    /// </summary>
+    internal static ConvPath ChooseFilter(in Conv2DGeometry g, ConvPath allowed) =>
+        allowed is ConvPath.Winograd or ConvPath.Fastest && WinogradConv.FilterSuits(g) ? ConvPath.Winograd : ConvPath.Im2Col;
+
+    /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
+    private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
 
     /// <summary>At most this many partial filter gradients, so a batch is shared by up to this many threads.</summary>
     internal const int MaxFilterPartitions = 16;
@@ -287,13 +309,23 @@ public static class Conv2DCpu
     /// <param name="maxThreads">Upper bound on threads.</param>
     /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
-    public static unsafe void BackwardFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
-        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads = int.MaxValue)
+    public static void BackwardFilter(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads = int.MaxValue) =>
+        BackwardFilterCore(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads, ConvPath.Fastest);
+
+    /// <summary><see cref="BackwardFilter"/> on the path <see cref="ChooseFilter"/> picks for <paramref name="allowed"/>.</summary>
+    internal static unsafe void BackwardFilterCore(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads, ConvPath allowed)
     {
         CheckTensors(g, batch, input.Length, nameof(input), dWeight.Length, nameof(dWeight), dBias.Length, nameof(dBias), dOutput.Length, nameof(dOutput));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         if (batch == 0)
         {
+            return;
+        }
+        if (ChooseFilter(g, allowed) == ConvPath.Winograd && workspace.Length >= FilterWorkspaceSize(g, batch, 1, ConvPath.Winograd))
+        {
+            BackwardFilterWinograd(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads);
             return;
         }
         var columns = ColumnsPerThread(g);
@@ -351,6 +383,32 @@ public static class Conv2DCpu
         }
         var weights = dWeight[..g.WeightSize];
         for (var p = 0; p < partitions; p++)
+        {
+            TensorPrimitives.Add(weights, workspace.Slice(p * g.WeightSize, g.WeightSize), weights);
+        }
+    }
+
+    /// <summary>
+    /// BackwardFilter by Winograd: the batch's blocks of tile rows are cut into runs, each run's filter gradient is
+    /// computed by one thread into its own partial (<see cref="WinogradConv.FilterPartial"/>), then the partials are
+    /// added to dWeight in run order, so the bits do not depend on the thread count.
+    /// </summary>
+    private static unsafe void BackwardFilterWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads)
+    {
+        var parts = WinogradFilterPartitions(g, batch);
+        var per = WinogradConv.FilterThreadLength(g);
+        var partials = parts * g.WeightSize;
+        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), parts), (workspace.Length - partials) / per));
+        // Safe: as in Forward; each worker writes only its own runs' partials, its own filters of dBias and its own scratch.
+        fixed (float* pi = input, pd = dOutput, pb = dBias, ps = workspace)
+        {
+            var work = t_winogradFilter ??= new WinogradFilterWork();
+            work.Set(g, batch, pi, pd, pb, dBias.Length, ps, parts, per);
+            CpuThreads.Run(work, threads);
+        }
+        var weights = dWeight[..g.WeightSize];
+        for (var p = 0; p < parts; p++)
         {
             TensorPrimitives.Add(weights, workspace.Slice(p * g.WeightSize, g.WeightSize), weights);
         }
@@ -637,6 +695,52 @@ public static class Conv2DCpu
             WinogradConv.Run(new ReadOnlySpan<float>(_input, checked(_batch * g.InputSize)), new ReadOnlySpan<float>(_workspace, _packed),
                 new ReadOnlySpan<float>(_bias, _biasLength), g, _batch, new Span<float>(_output, checked(_batch * g.OutputSize)), start, end,
                 new Span<float>(_workspace + _packed + (nint)threadIndex * _per, _per), _relu);
+        }
+    }
+
+    private sealed unsafe class WinogradFilterWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private float* _dOutput;
+        private float* _dBias;
+        private int _biasLength;
+        private float* _workspace;
+        private int _parts;
+        private int _per;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* dOutput, float* dBias, int biasLength, float* workspace, int parts, int per)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _dOutput = dOutput;
+            _dBias = dBias;
+            _biasLength = biasLength;
+            _workspace = workspace;
+            _parts = parts;
+            _per = per;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var input = new ReadOnlySpan<float>(_input, _batch * g.InputSize);
+            var dOutput = new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize);
+            var scratch = new Span<float>(_workspace + (nint)_parts * g.WeightSize + (nint)threadIndex * _per, _per);
+            var blocks = WinogradConv.Blocks(g, _batch);
+            var (first, last) = CpuThreads.Slice(_parts, threadIndex, threadCount);
+            for (var part = first; part < last; part++)
+            {
+                var (b0, b1) = CpuThreads.Slice(blocks, part, _parts);
+                WinogradConv.FilterPartial(input, dOutput, g, _batch, b0, b1, new Span<float>(_workspace + (nint)part * g.WeightSize, g.WeightSize), scratch);
+            }
+            if (_biasLength > 0)
+            {
+                var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
+                AccumulateBias(dOutput, _batch, g, new Span<float>(_dBias, _biasLength), k0, k1);
+            }
         }
     }
 

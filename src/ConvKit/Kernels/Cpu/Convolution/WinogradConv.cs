@@ -436,4 +436,317 @@ internal static unsafe class WinogradConv
             }
         }
     }
+
+    /// <summary>
+    /// Whether the filter gradient of <paramref name="g"/> runs on this path: as <see cref="Suits"/>, with at least 32
+    /// channels, since each step of its kernel covers 32 channels (fewer would be padded with zeros).
+    /// </summary>
+    public static bool FilterSuits(in Conv2DGeometry g) => Suits(g) && g.Channels >= 32;
+
+    private static int PaddedChannels(in Conv2DGeometry g) => (g.Channels + 31) / 32 * 32;
+
+    private static int PaddedFilters(in Conv2DGeometry g) => FilterBlocks(g) * Mr;
+
+    /// <summary>Floats between consecutive e of the transformed output gradient, with a vector of slack like <see cref="EStride"/>.</summary>
+    private static int ZStride(in Conv2DGeometry g) => PaddedFilters(g) * Nr + 16;
+
+    /// <summary>
+    /// Floats of scratch each thread needs for <see cref="FilterPartial"/>: a block's transformed patches, the same
+    /// transposed, its transformed output gradient and the 4x4 filter gradient being summed.
+    /// </summary>
+    public static int FilterThreadLength(in Conv2DGeometry g) =>
+        VLength(g) + 16 * Nr * PaddedChannels(g) + 16 * ZStride(g) + 16 * PaddedFilters(g) * PaddedChannels(g);
+
+    /// <summary>
+    /// partial (K, C, 3, 3), overwritten, = the filter gradient of the tiles in blocks [<paramref name="start"/>,
+    /// <paramref name="end"/>): with Z = A dY A^T per output tile (zero past the output) and V = B^T d B per input patch,
+    /// <code>
+    /// dU[e, k, c] = sum over the tiles of Z[e, k] * V[e, c]     partial[k, c] = G^T dU[k, c] G
+    /// </code>
+    /// the exact gradient of the forward computation, summed in block order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FilterPartial(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2DGeometry g, int batch, int start, int end,
+        Span<float> partial, Span<float> scratch)
+    {
+        if ((long)x.Length < (long)batch * g.InputSize || (long)dy.Length < (long)batch * g.OutputSize || partial.Length < g.WeightSize
+            || scratch.Length < FilterThreadLength(g) || start < 0 || end > Blocks(g, batch) || start > end)
+        {
+            throw new ArgumentException("Winograd filter gradient: a span is too short for the geometry and batch.");
+        }
+        scratch[..FilterThreadLength(g)].Clear();
+        var cp = PaddedChannels(g);
+        var kp = PaddedFilters(g);
+        // Safe: as in Run; the transposes read V rows below the channel count only, and the steps read and write
+        // dU, Vt and Z inside their lengths (kp x cp, 48 x cp and kp x 48 per e).
+        fixed (float* px = x, pd = dy, pp = partial, ps = scratch)
+        {
+            var v = ps;
+            var vt = v + VLength(g);
+            var z = vt + 16 * Nr * cp;
+            var du = z + 16 * ZStride(g);
+            for (var b = start; b < end; b++)
+            {
+                InputTransform(px, g, batch, b, v);
+                TransposePatches(v, g, vt);
+                GradientTransform(pd, g, batch, b, z);
+                for (var e = 0; e < 16; e++)
+                {
+                    for (var kb = 0; kb < kp; kb += Mr)
+                    {
+                        for (var cb = 0; cb < cp; cb += 32)
+                        {
+                            FilterStep(z + e * ZStride(g) + kb * Nr, vt + (nint)e * Nr * cp + cb, cp, du + ((nint)e * kp + kb) * cp + cb);
+                        }
+                    }
+                }
+            }
+            for (var k = 0; k < g.Filters; k++)
+            {
+                for (var c = 0; c < g.Channels; c++)
+                {
+                    FilterFromTransformed(du + (nint)k * cp + c, (nint)kp * cp, pp + (k * g.Channels + c) * 9);
+                }
+            }
+        }
+    }
+
+    /// <summary>Vt[e, t, c] = V[e, c, t] for the 48 tiles and the channels padded to 32 (zero past the last), by 16x16 transposes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposePatches(float* v, in Conv2DGeometry g, float* vt)
+    {
+        var cp = PaddedChannels(g);
+        var full = g.Channels / 16 * 16;
+        for (var e = 0; e < 16; e++)
+        {
+            var src = v + (nint)e * EStride(g);
+            var dst = vt + (nint)e * Nr * cp;
+            for (var t0 = 0; t0 < Nr; t0 += 16)
+            {
+                for (var c0 = 0; c0 < full; c0 += 16)
+                {
+                    Transpose16(src + c0 * VRow + t0, VRow, dst + t0 * cp + c0, cp);
+                }
+            }
+        }
+        if (full < g.Channels)
+        {
+            // The last, partial group of 16 channels, one float at a time; the padding stays zero.
+            for (var e = 0; e < 16; e++)
+            {
+                var src = v + (nint)e * EStride(g);
+                var dst = vt + (nint)e * Nr * cp;
+                for (var c = full; c < g.Channels; c++)
+                {
+                    for (var t = 0; t < Nr; t++)
+                    {
+                        dst[t * cp + c] = src[c * VRow + t];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// dst[j * ldd + i] = src[i * lds + j] for i, j &lt; 16: unpack pairs of floats, then of doubles, then shuffle
+    /// 128-bit lanes twice.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose16(float* src, nint lds, float* dst, nint ldd)
+    {
+        Quad(src, lds, out var a0, out var a1, out var a2, out var a3);
+        Quad(src + 4 * lds, lds, out var b0, out var b1, out var b2, out var b3);
+        Quad(src + 8 * lds, lds, out var c0, out var c1, out var c2, out var c3);
+        Quad(src + 12 * lds, lds, out var d0, out var d1, out var d2, out var d3);
+        // x_j holds columns j, j + 4, j + 8, j + 12 (one per 128-bit lane) of four rows; now gather each column.
+        Columns4(a0, b0, c0, d0, dst, ldd);
+        Columns4(a1, b1, c1, d1, dst + ldd, ldd);
+        Columns4(a2, b2, c2, d2, dst + 2 * ldd, ldd);
+        Columns4(a3, b3, c3, d3, dst + 3 * ldd, ldd);
+    }
+
+    /// <summary>Rows 0..3 at src -> x_j = (r0..r3 at column j, at j + 4, at j + 8, at j + 12), one 128-bit lane each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quad(float* src, nint lds, out Vector512<float> x0, out Vector512<float> x1, out Vector512<float> x2, out Vector512<float> x3)
+    {
+        var r0 = Vector512.Load(src);
+        var r1 = Vector512.Load(src + lds);
+        var r2 = Vector512.Load(src + 2 * lds);
+        var r3 = Vector512.Load(src + 3 * lds);
+        var t0 = Avx512F.UnpackLow(r0, r1).AsDouble();
+        var t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
+        var t2 = Avx512F.UnpackLow(r2, r3).AsDouble();
+        var t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
+        x0 = Avx512F.UnpackLow(t0, t2).AsSingle();
+        x1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
+        x2 = Avx512F.UnpackLow(t1, t3).AsSingle();
+        x3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+    }
+
+    /// <summary>From the x_j of rows 0-3, 4-7, 8-11 and 12-15, stores columns j, j + 4, j + 8 and j + 12 (16 rows each) at dst, 4 ldd apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* dst, nint ldd)
+    {
+        var v0 = Avx512F.Shuffle4x128(a, b, 0x88);
+        var v1 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        var v2 = Avx512F.Shuffle4x128(c, d, 0x88);
+        var v3 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Avx512F.Shuffle4x128(v0, v2, 0x88).Store(dst);
+        Avx512F.Shuffle4x128(v1, v3, 0x88).Store(dst + 4 * ldd);
+        Avx512F.Shuffle4x128(v0, v2, 0xDD).Store(dst + 8 * ldd);
+        Avx512F.Shuffle4x128(v1, v3, 0xDD).Store(dst + 12 * ldd);
+    }
+
+    /// <summary>
+    /// Z[e, k, r * pitch + tx] = (A dY A^T)[e] for the 2x2 output-gradient tile of filter k under tile (row r of block b,
+    /// column tx), with A^T = [1 1 1 0; 0 1 -1 -1]; zero for positions past the output and lanes past the block's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientTransform(float* dy, in Conv2DGeometry g, int batch, int block, float* z)
+    {
+        var pitch = LanePitch(g);
+        var th = TileHeight(g);
+        var rows = BlockRows(g);
+        var first = block * rows;
+        var last = Math.Min(first + rows, batch * th);
+        var zStride = (nint)ZStride(g);
+        if (last - first < rows)
+        {
+            // The batch's last block: lanes of the missing rows must hold zeros, not the previous block's tiles.
+            new Span<float>(z, 16 * ZStride(g)).Clear();
+        }
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var width = Vector512.Create(g.OutWidth);
+        var maskLo = Vector512.LessThan(lanes, width).AsSingle();
+        var maskHi = Vector512.LessThan(lanes + Vector512.Create(16), width).AsSingle();
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odd = even + Vector512.Create(1);
+        var plane = (nint)g.OutHeight * g.OutWidth;
+        for (var k = 0; k < g.Filters; k++)
+        {
+            var dst = z + (nint)k * Nr;
+            for (var q = first; q < last; q++)
+            {
+                var n = q / th;
+                var top = 2 * (q - n * th);
+                var p = dy + (nint)n * g.OutputSize + k * plane + (nint)top * g.OutWidth;
+                var y0l = Avx512F.MaskLoad(p, maskLo, Vector512<float>.Zero);
+                var y0h = Avx512F.MaskLoad(p + 16, maskHi, Vector512<float>.Zero);
+                Vector512<float> y1l = default, y1h = default;
+                if (top + 1 < g.OutHeight)
+                {
+                    y1l = Avx512F.MaskLoad(p + g.OutWidth, maskLo, Vector512<float>.Zero);
+                    y1h = Avx512F.MaskLoad(p + g.OutWidth + 16, maskHi, Vector512<float>.Zero);
+                }
+                var lane = dst + (q - first) * pitch;
+                GradientColumns(y0l, y0h, even, odd, lane, zStride);
+                GradientColumns(y0l + y1l, y0h + y1h, even, odd, lane + 4 * zStride, zStride);
+                GradientColumns(y0l - y1l, y0h - y1h, even, odd, lane + 8 * zStride, zStride);
+                GradientColumns(-y1l, -y1h, even, odd, lane + 12 * zStride, zStride);
+            }
+        }
+    }
+
+    /// <summary>For a row combination a of the output gradient (32 columns), each tile's a[2tx], a[2tx] + a[2tx+1], a[2tx] - a[2tx+1], -a[2tx+1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientColumns(Vector512<float> lo, Vector512<float> hi, Vector512<int> even, Vector512<int> odd, float* dst, nint eStride)
+    {
+        var e = Avx512F.PermuteVar16x32x2(lo, even, hi);
+        var o = Avx512F.PermuteVar16x32x2(lo, odd, hi);
+        e.Store(dst);
+        (e + o).Store(dst + eStride);
+        (e - o).Store(dst + 2 * eStride);
+        (-o).Store(dst + 3 * eStride);
+    }
+
+    /// <summary>du[i, 0..32) += sum over the 48 tiles t of z[i * 48 + t] * vt[t * ldv + 0..32): eight filters x 32 channels of one e.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FilterStep(float* z, float* vt, nint ldv, float* du)
+    {
+        var c00 = Vector512.Load(du);
+        var c01 = Vector512.Load(du + 16);
+        var c10 = Vector512.Load(du + ldv);
+        var c11 = Vector512.Load(du + ldv + 16);
+        var c20 = Vector512.Load(du + 2 * ldv);
+        var c21 = Vector512.Load(du + 2 * ldv + 16);
+        var c30 = Vector512.Load(du + 3 * ldv);
+        var c31 = Vector512.Load(du + 3 * ldv + 16);
+        var c40 = Vector512.Load(du + 4 * ldv);
+        var c41 = Vector512.Load(du + 4 * ldv + 16);
+        var c50 = Vector512.Load(du + 5 * ldv);
+        var c51 = Vector512.Load(du + 5 * ldv + 16);
+        var c60 = Vector512.Load(du + 6 * ldv);
+        var c61 = Vector512.Load(du + 6 * ldv + 16);
+        var c70 = Vector512.Load(du + 7 * ldv);
+        var c71 = Vector512.Load(du + 7 * ldv + 16);
+        for (var t = 0; t < Nr; t++)
+        {
+            var b0 = Vector512.Load(vt);
+            var b1 = Vector512.Load(vt + 16);
+            var a = Vector512.Create(z[t]);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(z[Nr + t]);
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(z[2 * Nr + t]);
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(z[3 * Nr + t]);
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(z[4 * Nr + t]);
+            c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(z[5 * Nr + t]);
+            c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(z[6 * Nr + t]);
+            c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(z[7 * Nr + t]);
+            c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            vt += ldv;
+        }
+        c00.Store(du);
+        c01.Store(du + 16);
+        c10.Store(du + ldv);
+        c11.Store(du + ldv + 16);
+        c20.Store(du + 2 * ldv);
+        c21.Store(du + 2 * ldv + 16);
+        c30.Store(du + 3 * ldv);
+        c31.Store(du + 3 * ldv + 16);
+        c40.Store(du + 4 * ldv);
+        c41.Store(du + 4 * ldv + 16);
+        c50.Store(du + 5 * ldv);
+        c51.Store(du + 5 * ldv + 16);
+        c60.Store(du + 6 * ldv);
+        c61.Store(du + 6 * ldv + 16);
+        c70.Store(du + 7 * ldv);
+        c71.Store(du + 7 * ldv + 16);
+    }
+
+    /// <summary>w[0..9) = G^T d G for the 4x4 d[e * stride] (e = 4 * row + column), G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].</summary>
+    private static void FilterFromTransformed(float* d, nint stride, float* w)
+    {
+        Span<float> p = stackalloc float[12];
+        for (var j = 0; j < 4; j++)
+        {
+            var d0 = d[j * stride];
+            var d1 = d[(4 + j) * stride];
+            var d2 = d[(8 + j) * stride];
+            var d3 = d[(12 + j) * stride];
+            p[j] = d0 + 0.5f * (d1 + d2);
+            p[4 + j] = 0.5f * (d1 - d2);
+            p[8 + j] = 0.5f * (d1 + d2) + d3;
+        }
+        for (var a = 0; a < 3; a++)
+        {
+            var r = p.Slice(4 * a, 4);
+            w[3 * a] = r[0] + 0.5f * (r[1] + r[2]);
+            w[3 * a + 1] = 0.5f * (r[1] - r[2]);
+            w[3 * a + 2] = 0.5f * (r[1] + r[2]) + r[3];
+        }
+    }
 }
