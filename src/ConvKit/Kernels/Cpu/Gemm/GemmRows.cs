@@ -21,8 +21,12 @@ internal static unsafe class GemmRows
     public static bool Suits(bool transposeA, bool transposeB, int m, int n, int k) =>
         !transposeA && !transposeB && m <= 2 && n >= 16 && k >= 256 && Vector256.IsHardwareAccelerated;
 
-    /// <summary>Columns of C per block: as many as the widest vector's eight accumulators hold.</summary>
-    public static int BlockColumns => Vector512.IsHardwareAccelerated ? 128 : 64;
+    /// <summary>
+    /// Columns of C per tile when the columns are shared between threads: 64, so a dense layer of 128 units on one image
+    /// reads half of each weight row on each of two threads (the product is bound by the reads). A thread's range is
+    /// then computed 128 (AVX-512) or 64 columns at a time.
+    /// </summary>
+    public static int BlockColumns => 64;
 
     /// <summary>Computes rows [i0, i1) and columns [j0, j1) of C on the calling thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -38,6 +42,10 @@ internal static unsafe class GemmRows
                 for (; j + 128 <= j1; j += 128)
                 {
                     Block8Vector512(a, g.B + j, g.Ldb, g.K, c + j, g.Accumulate);
+                }
+                for (; j + 64 <= j1; j += 64)
+                {
+                    Block4Vector512(a, g.B + j, g.Ldb, g.K, c + j, g.Accumulate);
                 }
                 for (; j + 16 <= j1; j += 16)
                 {
@@ -95,6 +103,25 @@ internal static unsafe class GemmRows
         Store(c + 80, s5, accumulate);
         Store(c + 96, s6, accumulate);
         Store(c + 112, s7, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block4Vector512(float* a, float* b, nint ldb, int k, float* c, bool accumulate)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (var p = 0; p < k; p++)
+        {
+            var x = Vector512.Create(a[p]);
+            var row = b + p * ldb;
+            s0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(row), s0);
+            s1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(row + 16), s1);
+            s2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(row + 32), s2);
+            s3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(row + 48), s3);
+        }
+        Store(c, s0, accumulate);
+        Store(c + 16, s1, accumulate);
+        Store(c + 32, s2, accumulate);
+        Store(c + 48, s3, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
