@@ -734,7 +734,8 @@ public static class Conv2DCpu
             for (var part = first; part < last; part++)
             {
                 var (b0, b1) = CpuThreads.Slice(blocks, part, _parts);
-                WinogradConv.FilterPartial(input, dOutput, g, _batch, b0, b1, new Span<float>(_workspace + (nint)part * g.WeightSize, g.WeightSize), scratch);
+                WinogradConv.FilterPartial(input, dOutput, g, _batch, b0, b1, new Span<float>(_workspace + (nint)part * g.WeightSize, g.WeightSize),
+                    scratch, reuseScratch: part > first);
             }
             if (_biasLength > 0)
             {

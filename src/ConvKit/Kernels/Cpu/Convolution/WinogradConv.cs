@@ -71,8 +71,14 @@ internal static unsafe class WinogradConv
     /// <summary>Blocks of tile rows in a batch; the unit of work shared between threads.</summary>
     public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) + BlockRows(g) - 1) / BlockRows(g));
 
-    /// <summary>Floats of transformed weights, shared by all threads of a call: 16 x (filters rounded up to 8) x channels.</summary>
-    public static int PackedLength(in Conv2DGeometry g) => 16 * FilterBlocks(g) * Mr * g.Channels;
+    /// <summary>Floats of transformed weights, shared by all threads of a call: 16 x (filters rounded up to 8) x channels, plus slack.</summary>
+    public static int PackedLength(in Conv2DGeometry g) => 16 * UStride(g);
+
+    /// <summary>
+    /// Floats between the transformed weights of consecutive e: one cache line more than they take, so the 16 values of
+    /// one (filter, channel) pair are not stored to one set of the L1 cache (the plain size is a multiple of 4 KiB).
+    /// </summary>
+    private static int UStride(in Conv2DGeometry g) => FilterBlocks(g) * Mr * g.Channels + 16;
 
     /// <summary>
     /// Floats between the transformed patches of consecutive e: one cache line more than the channels' rows, so the
@@ -90,7 +96,7 @@ internal static unsafe class WinogradConv
     public static int ThreadLength(in Conv2DGeometry g) => VLength(g) + MLength + YLength;
 
     /// <summary>
-    /// U[e] = G g G^T for every filter and channel, laid out packed[((e * filterBlocks + block) * C + c) * 8 + i] for
+    /// U[e] = G g G^T for every filter and channel, laid out packed[e * UStride + (block * C + c) * 8 + i] for
     /// filter block * 8 + i (zero past the last filter). With <paramref name="transposeFlip"/>, transforms the weights of
     /// <see cref="ShiftedConv.Transposed"/>(g) instead: filter c, channel k is weight[k, c] turned by 180 degrees.
     /// </summary>
@@ -99,42 +105,55 @@ internal static unsafe class WinogradConv
         var run = transposeFlip ? ShiftedConv.Transposed(g) : g;
         var filters = run.Filters;
         var channels = run.Channels;
-        var blocks = FilterBlocks(run);
-        packed[..PackedLength(run)].Clear();
-        Span<float> w = stackalloc float[9];
-        Span<float> gg = stackalloc float[12];
-        for (var f = 0; f < filters; f++)
+        if (weight.Length < g.WeightSize || packed.Length < PackedLength(run))
         {
-            for (var c = 0; c < channels; c++)
+            throw new ArgumentException("Winograd weights: a span is too short for the geometry.");
+        }
+        packed[..PackedLength(run)].Clear();
+        // Safe: w reads the 9 taps of one (filter, channel) pair of weight, and the stores land at
+        // e * UStride + (f / 8 * channels + c) * 8 + f % 8 < PackedLength, both checked above.
+        fixed (float* pw = weight, pp = packed)
+        {
+            var eStride = (nint)UStride(run);
+            // Filters of a block innermost, so each e's values are stored to consecutive floats.
+            for (var f0 = 0; f0 < filters; f0 += Mr)
             {
-                for (var t = 0; t < 9; t++)
+                for (var c = 0; c < channels; c++)
                 {
-                    w[t] = transposeFlip ? weight[(c * g.Channels + f) * 9 + 8 - t] : weight[(f * g.Channels + c) * 9 + t];
-                }
-                // G g: 4 rows of 3.
-                for (var j = 0; j < 3; j++)
-                {
-                    gg[j] = w[j];
-                    gg[3 + j] = 0.5f * (w[j] + w[3 + j] + w[6 + j]);
-                    gg[6 + j] = 0.5f * (w[j] - w[3 + j] + w[6 + j]);
-                    gg[9 + j] = w[6 + j];
-                }
-                var block = f / Mr;
-                var lane = f % Mr;
-                for (var row = 0; row < 4; row++)
-                {
-                    var a = gg[row * 3];
-                    var b = gg[row * 3 + 1];
-                    var d = gg[row * 3 + 2];
-                    Span<float> u = [a, 0.5f * (a + b + d), 0.5f * (a - b + d), d];
-                    for (var col = 0; col < 4; col++)
+                    for (var f = f0; f < Math.Min(f0 + Mr, filters); f++)
                     {
-                        var e = row * 4 + col;
-                        packed[((e * blocks + block) * channels + c) * Mr + lane] = u[col];
+                        // transposeFlip: filter f, channel c of the transposed geometry is weight[c, f] turned by 180 degrees.
+                        var w = transposeFlip ? pw + (c * g.Channels + f) * 9 : pw + (f * g.Channels + c) * 9;
+                        float w0, w1, w2, w3, w4, w5, w6, w7, w8;
+                        if (transposeFlip)
+                        {
+                            (w0, w1, w2, w3, w4, w5, w6, w7, w8) = (w[8], w[7], w[6], w[5], w[4], w[3], w[2], w[1], w[0]);
+                        }
+                        else
+                        {
+                            (w0, w1, w2, w3, w4, w5, w6, w7, w8) = (w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+                        }
+                        var dst = pp + ((nint)(f / Mr) * channels + c) * Mr + f % Mr;
+                        // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of the 3x3 g, then each row times G^T.
+                        Row4(w0, w1, w2, dst, eStride);
+                        Row4(0.5f * (w0 + w3 + w6), 0.5f * (w1 + w4 + w7), 0.5f * (w2 + w5 + w8), dst + 4 * eStride, eStride);
+                        Row4(0.5f * (w0 - w3 + w6), 0.5f * (w1 - w4 + w7), 0.5f * (w2 - w5 + w8), dst + 8 * eStride, eStride);
+                        Row4(w6, w7, w8, dst + 12 * eStride, eStride);
                     }
                 }
+
             }
         }
+    }
+
+    /// <summary>The row (a, b, d) of G g times G^T: a, (a + b + d) / 2, (a - b + d) / 2, d, stored eStride apart (four e).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row4(float a, float b, float d, float* dst, nint eStride)
+    {
+        dst[0] = a;
+        dst[eStride] = 0.5f * (a + b + d);
+        dst[2 * eStride] = 0.5f * (a - b + d);
+        dst[3 * eStride] = d;
     }
 
     /// <summary>
@@ -166,7 +185,7 @@ internal static unsafe class WinogradConv
                 {
                     for (var e = 0; e < 16; e++)
                     {
-                        Step(g.Channels, pu + (nint)((e * FilterBlocks(g) + kb) * g.Channels) * Mr, v + (nint)e * EStride(g), m + e * Mr * Nr);
+                        Step(g.Channels, pu + (nint)e * UStride(g) + (nint)kb * g.Channels * Mr, v + (nint)e * EStride(g), m + e * Mr * Nr);
                     }
                     OutputTransform(m, ys, bias.IsEmpty ? null : pb, g, batch, b, kb, py, relu);
                 }
@@ -439,11 +458,25 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// Whether the filter gradient of <paramref name="g"/> runs on this path: as <see cref="Suits"/>, with at least 32
-    /// channels, since each step of its kernel covers 32 channels (fewer would be padded with zeros).
+    /// channels or 32 filters, since each kernel step covers 32 of one of them (see <see cref="TransposesGradient"/>);
+    /// when that is the filters, the channels must be a multiple of 8, whole blocks of the step's other side.
     /// </summary>
-    public static bool FilterSuits(in Conv2DGeometry g) => Suits(g) && g.Channels >= 32;
+    public static bool FilterSuits(in Conv2DGeometry g) =>
+        Suits(g) && (g.Channels >= 32 || (g.Filters >= 32 && g.Channels % Mr == 0));
 
-    private static int PaddedChannels(in Conv2DGeometry g) => (g.Channels + 31) / 32 * 32;
+    /// <summary>
+    /// Which side of dU[e] (filters x channels) a filter-gradient step takes 32 at a time from a transposed copy: the
+    /// channels (the patches V are transposed, 8 filters of Z broadcast), unless there are fewer than 32 of them or the
+    /// filters round up to a multiple of 32 with less padding; then the gradient Z is transposed instead.
+    /// </summary>
+    private static bool TransposesGradient(in Conv2DGeometry g) =>
+        g.Channels < 32 || (g.Filters >= 32 && Pad32(g.Filters) - g.Filters < Pad32(g.Channels) - g.Channels);
+
+    private static int Pad32(int n) => (n + 31) / 32 * 32;
+
+    /// <summary>Rows of the broadcast side (rounded up to 8) and columns of the transposed side (rounded up to 32).</summary>
+    private static (int Rows, int Columns) FilterSides(in Conv2DGeometry g) =>
+        TransposesGradient(g) ? (g.Channels, Pad32(g.Filters)) : (PaddedFilters(g), Pad32(g.Channels));
 
     private static int PaddedFilters(in Conv2DGeometry g) => FilterBlocks(g) * Mr;
 
@@ -451,11 +484,14 @@ internal static unsafe class WinogradConv
     private static int ZStride(in Conv2DGeometry g) => PaddedFilters(g) * Nr + 16;
 
     /// <summary>
-    /// Floats of scratch each thread needs for <see cref="FilterPartial"/>: a block's transformed patches, the same
-    /// transposed, its transformed output gradient and the 4x4 filter gradient being summed.
+    /// Floats of scratch each thread needs for <see cref="FilterPartial"/>: a block's transformed patches, its
+    /// transformed output gradient, one of the two transposed and the 4x4 filter gradient being summed.
     /// </summary>
-    public static int FilterThreadLength(in Conv2DGeometry g) =>
-        VLength(g) + 16 * Nr * PaddedChannels(g) + 16 * ZStride(g) + 16 * PaddedFilters(g) * PaddedChannels(g);
+    public static int FilterThreadLength(in Conv2DGeometry g)
+    {
+        var (rows, columns) = FilterSides(g);
+        return VLength(g) + 16 * ZStride(g) + 16 * Nr * columns + 16 * rows * columns;
+    }
 
     /// <summary>
     /// partial (K, C, 3, 3), overwritten, = the filter gradient of the tiles in blocks [<paramref name="start"/>,
@@ -463,40 +499,60 @@ internal static unsafe class WinogradConv
     /// <code>
     /// dU[e, k, c] = sum over the tiles of Z[e, k] * V[e, c]     partial[k, c] = G^T dU[k, c] G
     /// </code>
-    /// the exact gradient of the forward computation, summed in block order.
+    /// the exact gradient of the forward computation, summed in block order. With <paramref name="reuseScratch"/>, the
+    /// scratch must be the one an earlier call of this thread used for the same geometry and batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FilterPartial(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2DGeometry g, int batch, int start, int end,
-        Span<float> partial, Span<float> scratch)
+        Span<float> partial, Span<float> scratch, bool reuseScratch = false)
     {
         if ((long)x.Length < (long)batch * g.InputSize || (long)dy.Length < (long)batch * g.OutputSize || partial.Length < g.WeightSize
             || scratch.Length < FilterThreadLength(g) || start < 0 || end > Blocks(g, batch) || start > end)
         {
             throw new ArgumentException("Winograd filter gradient: a span is too short for the geometry and batch.");
         }
-        scratch[..FilterThreadLength(g)].Clear();
-        var cp = PaddedChannels(g);
-        var kp = PaddedFilters(g);
-        // Safe: as in Run; the transposes read V rows below the channel count only, and the steps read and write
-        // dU, Vt and Z inside their lengths (kp x cp, 48 x cp and kp x 48 per e).
+        var (rows, columns) = FilterSides(g);
+        if (reuseScratch)
+        {
+            // The zero padding of Z and of the transposed side is never overwritten: only the sums start afresh.
+            scratch.Slice(FilterThreadLength(g) - 16 * rows * columns, 16 * rows * columns).Clear();
+        }
+        else
+        {
+            scratch[..FilterThreadLength(g)].Clear();
+        }
+        var transposesGradient = TransposesGradient(g);
+        // Safe: as in Run; the transposes read only the rows V and Z hold, and the steps read and write dU, the
+        // transposed side and the broadcast side (V rows below the channel count, a multiple of 8; Z rows below the
+        // filters rounded up to 8) inside their lengths.
         fixed (float* px = x, pd = dy, pp = partial, ps = scratch)
         {
             var v = ps;
-            var vt = v + VLength(g);
-            var z = vt + 16 * Nr * cp;
-            var du = z + 16 * ZStride(g);
+            var z = v + VLength(g);
+            var transposed = z + 16 * ZStride(g);
+            var du = transposed + 16 * Nr * columns;
             for (var b = start; b < end; b++)
             {
                 InputTransform(px, g, batch, b, v);
-                TransposePatches(v, g, vt);
                 GradientTransform(pd, g, batch, b, z);
+                if (transposesGradient)
+                {
+                    Transpose(z, ZStride(g), g.Filters, transposed, columns);
+                }
+                else
+                {
+                    Transpose(v, EStride(g), g.Channels, transposed, columns);
+                }
+                var broadcast = transposesGradient ? v : z;
+                var stride = transposesGradient ? EStride(g) : ZStride(g);
                 for (var e = 0; e < 16; e++)
                 {
-                    for (var kb = 0; kb < kp; kb += Mr)
+                    for (var r = 0; r < rows; r += Mr)
                     {
-                        for (var cb = 0; cb < cp; cb += 32)
+                        for (var col = 0; col < columns; col += 32)
                         {
-                            FilterStep(z + e * ZStride(g) + kb * Nr, vt + (nint)e * Nr * cp + cb, cp, du + ((nint)e * kp + kb) * cp + cb);
+                            FilterStep(broadcast + e * stride + r * Nr, transposed + (nint)e * Nr * columns + col, columns,
+                                du + ((nint)e * rows + r) * columns + col);
                         }
                     }
                 }
@@ -505,43 +561,38 @@ internal static unsafe class WinogradConv
             {
                 for (var c = 0; c < g.Channels; c++)
                 {
-                    FilterFromTransformed(du + (nint)k * cp + c, (nint)kp * cp, pp + (k * g.Channels + c) * 9);
+                    var at = transposesGradient ? (nint)c * columns + k : (nint)k * columns + c;
+                    FilterFromTransformed(du + at, (nint)rows * columns, pp + (k * g.Channels + c) * 9);
                 }
             }
         }
     }
 
-    /// <summary>Vt[e, t, c] = V[e, c, t] for the 48 tiles and the channels padded to 32 (zero past the last), by 16x16 transposes.</summary>
+    /// <summary>
+    /// dst[e, t, i] = src[e * eStride + i * 48 + t] for the 48 tiles and the <paramref name="count"/> rows (V's
+    /// channels or Z's filters), by 16x16 transposes; dst holds <paramref name="columns"/> per tile, past count zero.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposePatches(float* v, in Conv2DGeometry g, float* vt)
+    private static void Transpose(float* src, int eStride, int count, float* dst, int columns)
     {
-        var cp = PaddedChannels(g);
-        var full = g.Channels / 16 * 16;
+        var full = count / 16 * 16;
         for (var e = 0; e < 16; e++)
         {
-            var src = v + (nint)e * EStride(g);
-            var dst = vt + (nint)e * Nr * cp;
+            var from = src + (nint)e * eStride;
+            var to = dst + (nint)e * Nr * columns;
             for (var t0 = 0; t0 < Nr; t0 += 16)
             {
-                for (var c0 = 0; c0 < full; c0 += 16)
+                for (var i0 = 0; i0 < full; i0 += 16)
                 {
-                    Transpose16(src + c0 * VRow + t0, VRow, dst + t0 * cp + c0, cp);
+                    Transpose16(from + i0 * Nr + t0, Nr, to + t0 * columns + i0, columns);
                 }
             }
-        }
-        if (full < g.Channels)
-        {
-            // The last, partial group of 16 channels, one float at a time; the padding stays zero.
-            for (var e = 0; e < 16; e++)
+            // The last, partial group of 16 rows, one float at a time; the padding stays zero.
+            for (var i = full; i < count; i++)
             {
-                var src = v + (nint)e * EStride(g);
-                var dst = vt + (nint)e * Nr * cp;
-                for (var c = full; c < g.Channels; c++)
+                for (var t = 0; t < Nr; t++)
                 {
-                    for (var t = 0; t < Nr; t++)
-                    {
-                        dst[t * cp + c] = src[c * VRow + t];
-                    }
+                    to[t * columns + i] = from[i * Nr + t];
                 }
             }
         }
