@@ -194,7 +194,7 @@ internal static unsafe class WinogradConv
     }
 
     /// <summary>V[e, c, r * TW + tx] = (B^T d B)[e] for the 4x4 patch of channel c under tile (row r of block b, column tx).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputTransform(float* x, in Conv2DGeometry g, int batch, int block, float* v)
     {
         var pitch = LanePitch(g);
@@ -368,7 +368,7 @@ internal static unsafe class WinogradConv
     /// y tiles = A^T m A (+ bias, then ReLU if asked) for filter block <paramref name="kb"/> of block <paramref name="block"/>,
     /// each tile row's two output rows written with its columns interleaved back in place.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OutputTransform(float* m, float* ys, float* bias, in Conv2DGeometry g, int batch, int block, int kb, float* y, bool relu)
     {
         var pitch = LanePitch(g);
@@ -572,7 +572,7 @@ internal static unsafe class WinogradConv
     /// dst[e, t, i] = src[e * eStride + i * 48 + t] for the 48 tiles and the <paramref name="count"/> rows (V's
     /// channels or Z's filters), by 16x16 transposes; dst holds <paramref name="columns"/> per tile, past count zero.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* src, int eStride, int count, float* dst, int columns)
     {
         var full = count / 16 * 16;
@@ -652,7 +652,7 @@ internal static unsafe class WinogradConv
     /// Z[e, k, r * pitch + tx] = (A dY A^T)[e] for the 2x2 output-gradient tile of filter k under tile (row r of block b,
     /// column tx), with A^T = [1 1 1 0; 0 1 -1 -1]; zero for positions past the output and lanes past the block's rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GradientTransform(float* dy, in Conv2DGeometry g, int batch, int block, float* z)
     {
         var pitch = LanePitch(g);
@@ -779,6 +779,7 @@ internal static unsafe class WinogradConv
     }
 
     /// <summary>w[0..9) = G^T d G for the 4x4 d[e * stride] (e = 4 * row + column), G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterFromTransformed(float* d, nint stride, float* w)
     {
         Span<float> p = stackalloc float[12];
