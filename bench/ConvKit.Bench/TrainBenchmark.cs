@@ -55,7 +55,10 @@ public static class TrainBenchmark
         {
             var gc0 = GC.CollectionCount(0);
             var h = model.Fit(train, new FitOptions { Epochs = 1, BatchSize = batch, Shuffle = true });
+            // The profile covers training only, not the test-set pass.
+            model.Profile = null;
             var (_, acc) = model.Evaluate(ds.Test);
+            model.Profile = layerProfile;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT model={modelKey} epoch={e + 1} epoch_s={h.EpochSeconds[0]:0.000} train_img_s={h.SamplesPerSecond[0]:0} test_acc={acc:0.0000} gen0_gcs={GC.CollectionCount(0) - gc0}"));
         }
