@@ -33,8 +33,6 @@ internal static class ConvCases
         // Odd output sizes (partial 2x2 tiles), filters not a multiple of 8, uneven padding on every side.
         ("17 to 11 odd sizes", Conv2DGeometry.Create(17, 9, 11, 11, 3, 3, padTop: 1, padBottom: 2, padLeft: 2)),
         ("33 to 12 odd sizes", Conv2DGeometry.Create(33, 7, 9, 12, 3, 3, padTop: 1, padBottom: 1, padLeft: 2, padRight: 2)),
-        // Fewer than 32 channels: the filter gradient's steps take 32 filters at a time instead.
-        ("16 to 40 odd sizes", Conv2DGeometry.Create(16, 9, 11, 40, 3, 3, padTop: 1, padBottom: 1, padLeft: 2, padRight: 2)),
         ("20 to 16 odd sizes", Conv2DGeometry.Create(20, 11, 9, 16, 3, 3, padTop: 2, padLeft: 1, padRight: 2)),
         // The widest output a Winograd tile row takes (15 tiles), and a narrow one with many tile rows per block.
         ("16 to 8 wide", Conv2DGeometry.Create(16, 5, 30, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),

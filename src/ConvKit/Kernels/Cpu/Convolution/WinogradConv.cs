@@ -458,25 +458,12 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// Whether the filter gradient of <paramref name="g"/> runs on this path: as <see cref="Suits"/>, with at least 32
-    /// channels or 32 filters, since each kernel step covers 32 of one of them (see <see cref="TransposesGradient"/>);
-    /// when that is the filters, the channels must be a multiple of 8, whole blocks of the step's other side.
+    /// channels, since each step of its kernel covers 32 channels (fewer would be padded with zeros).
     /// </summary>
-    public static bool FilterSuits(in Conv2DGeometry g) =>
-        Suits(g) && (g.Channels >= 32 || (g.Filters >= 32 && g.Channels % Mr == 0));
+    public static bool FilterSuits(in Conv2DGeometry g) => Suits(g) && g.Channels >= 32;
 
-    /// <summary>
-    /// Which side of dU[e] (filters x channels) a filter-gradient step takes 32 at a time from a transposed copy: the
-    /// channels (the patches V are transposed, 8 filters of Z broadcast), unless there are fewer than 32 of them or the
-    /// filters round up to a multiple of 32 with less padding; then the gradient Z is transposed instead.
-    /// </summary>
-    private static bool TransposesGradient(in Conv2DGeometry g) =>
-        g.Channels < 32 || (g.Filters >= 32 && Pad32(g.Filters) - g.Filters < Pad32(g.Channels) - g.Channels);
-
-    private static int Pad32(int n) => (n + 31) / 32 * 32;
-
-    /// <summary>Rows of the broadcast side (rounded up to 8) and columns of the transposed side (rounded up to 32).</summary>
-    private static (int Rows, int Columns) FilterSides(in Conv2DGeometry g) =>
-        TransposesGradient(g) ? (g.Channels, Pad32(g.Filters)) : (PaddedFilters(g), Pad32(g.Channels));
+    /// <summary>Rows of dU[e] per step side (the filters, rounded up to 8) and its columns (the channels, rounded up to 32).</summary>
+    private static (int Rows, int Columns) FilterSides(in Conv2DGeometry g) => (PaddedFilters(g), (g.Channels + 31) / 32 * 32);
 
     private static int PaddedFilters(in Conv2DGeometry g) => FilterBlocks(g) * Mr;
 
@@ -485,7 +472,7 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// Floats of scratch each thread needs for <see cref="FilterPartial"/>: a block's transformed patches, its
-    /// transformed output gradient, one of the two transposed and the 4x4 filter gradient being summed.
+    /// transformed output gradient, the patches transposed and the 4x4 filter gradient being summed.
     /// </summary>
     public static int FilterThreadLength(in Conv2DGeometry g)
     {
@@ -521,10 +508,8 @@ internal static unsafe class WinogradConv
         {
             scratch[..FilterThreadLength(g)].Clear();
         }
-        var transposesGradient = TransposesGradient(g);
-        // Safe: as in Run; the transposes read only the rows V and Z hold, and the steps read and write dU, the
-        // transposed side and the broadcast side (V rows below the channel count, a multiple of 8; Z rows below the
-        // filters rounded up to 8) inside their lengths.
+        // Safe: as in Run; the transpose reads only the rows V holds, and the steps read and write dU, the transposed
+        // patches and Z (rows below the filters rounded up to 8) inside their lengths.
         fixed (float* px = x, pd = dy, pp = partial, ps = scratch)
         {
             var v = ps;
@@ -535,23 +520,14 @@ internal static unsafe class WinogradConv
             {
                 InputTransform(px, g, batch, b, v);
                 GradientTransform(pd, g, batch, b, z);
-                if (transposesGradient)
-                {
-                    Transpose(z, ZStride(g), g.Filters, transposed, columns);
-                }
-                else
-                {
-                    Transpose(v, EStride(g), g.Channels, transposed, columns);
-                }
-                var broadcast = transposesGradient ? v : z;
-                var stride = transposesGradient ? EStride(g) : ZStride(g);
+                Transpose(v, EStride(g), g.Channels, transposed, columns);
                 for (var e = 0; e < 16; e++)
                 {
                     for (var r = 0; r < rows; r += Mr)
                     {
                         for (var col = 0; col < columns; col += 32)
                         {
-                            FilterStep(broadcast + e * stride + r * Nr, transposed + (nint)e * Nr * columns + col, columns,
+                            FilterStep(z + e * ZStride(g) + r * Nr, transposed + (nint)e * Nr * columns + col, columns,
                                 du + ((nint)e * rows + r) * columns + col);
                         }
                     }
@@ -561,8 +537,7 @@ internal static unsafe class WinogradConv
             {
                 for (var c = 0; c < g.Channels; c++)
                 {
-                    var at = transposesGradient ? (nint)c * columns + k : (nint)k * columns + c;
-                    FilterFromTransformed(du + at, (nint)rows * columns, pp + (k * g.Channels + c) * 9);
+                    FilterFromTransformed(du + (nint)k * columns + c, (nint)rows * columns, pp + (k * g.Channels + c) * 9);
                 }
             }
         }
@@ -570,7 +545,7 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// dst[e, t, i] = src[e * eStride + i * 48 + t] for the 48 tiles and the <paramref name="count"/> rows (V's
-    /// channels or Z's filters), by 16x16 transposes; dst holds <paramref name="columns"/> per tile, past count zero.
+    /// channels), by 16x16 transposes; dst holds <paramref name="columns"/> per tile, past count zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* src, int eStride, int count, float* dst, int columns)
