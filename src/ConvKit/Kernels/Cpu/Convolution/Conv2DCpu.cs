@@ -381,10 +381,15 @@ public static class Conv2DCpu
             work.Set(g, batch, pi, pd, pb, dBias.Length, ps, partitions, columns);
             CpuThreads.Run(work, threads);
         }
-        var weights = dWeight[..g.WeightSize];
-        for (var p = 0; p < partitions; p++)
+        AddPartials(dWeight[..g.WeightSize], workspace, partitions);
+    }
+
+    /// <summary>dWeight += each of the first <paramref name="count"/> partial gradients at the start of the workspace, in order.</summary>
+    private static void AddPartials(Span<float> dWeight, ReadOnlySpan<float> workspace, int count)
+    {
+        for (var p = 0; p < count; p++)
         {
-            TensorPrimitives.Add(weights, workspace.Slice(p * g.WeightSize, g.WeightSize), weights);
+            TensorPrimitives.Add(dWeight, workspace.Slice(p * dWeight.Length, dWeight.Length), dWeight);
         }
     }
 
@@ -407,11 +412,7 @@ public static class Conv2DCpu
             work.Set(g, batch, pi, pd, pb, dBias.Length, ps, parts, per);
             CpuThreads.Run(work, threads);
         }
-        var weights = dWeight[..g.WeightSize];
-        for (var p = 0; p < parts; p++)
-        {
-            TensorPrimitives.Add(weights, workspace.Slice(p * g.WeightSize, g.WeightSize), weights);
-        }
+        AddPartials(dWeight[..g.WeightSize], workspace, parts);
     }
 
     /// <summary>dBias[k] += sum over the batch of dOutput[n, k, :, :] for the filters [k0, k1), images in order.</summary>
