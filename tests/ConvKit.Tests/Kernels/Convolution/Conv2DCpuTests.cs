@@ -246,6 +246,8 @@ public class Conv2DCpuTests
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("33 to 12 odd sizes"), ConvPath.Fastest));
         Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Fastest));
         Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest));
+        // Wide layers keep im2col: 16 partials of 256 x 256 x 9 weights would take 36 MiB.
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(Conv2DGeometry.Create(256, 14, 14, 256, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), ConvPath.Fastest));
         Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Im2Col));
         // Backward data needs the transposed geometry to suit too: at least 16 filters become its channels.
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Winograd, true));

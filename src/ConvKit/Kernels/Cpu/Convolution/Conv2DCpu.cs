@@ -137,11 +137,15 @@ public static class Conv2DCpu
     }
 
     /// <summary>
-    /// The path the filter gradient of <paramref name="g"/> runs on: Winograd where <paramref name="allowed"/> lets it
-    /// and it suits the geometry and the machine (<see cref="WinogradConv.FilterSuits"/>), else im2col.
+    /// The path the filter gradient of <paramref name="g"/> runs on: Winograd where <paramref name="allowed"/> lets it,
+    /// it suits the geometry and the machine (<see cref="WinogradConv.FilterSuits"/>) and its partial gradients and
+    /// each thread's scratch stay within 4 MiB each, as the im2col path's partials do; else im2col.
     /// </summary>
     internal static ConvPath ChooseFilter(in Conv2DGeometry g, ConvPath allowed) =>
-        allowed is ConvPath.Winograd or ConvPath.Fastest && WinogradConv.FilterSuits(g) ? ConvPath.Winograd : ConvPath.Im2Col;
+        allowed is ConvPath.Winograd or ConvPath.Fastest && WinogradConv.FilterSuits(g)
+        && (long)MaxFilterPartitions * g.WeightSize <= 1 << 20 && WinogradConv.FilterThreadLength(g) <= 1 << 20
+            ? ConvPath.Winograd
+            : ConvPath.Im2Col;
 
     /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
     private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
