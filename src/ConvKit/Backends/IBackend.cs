@@ -66,7 +66,11 @@ public interface IBackend
 
     void MaxPool2DForward(Tensor x, Tensor y, IndexBuffer argmax, in Pool2DGeometry geometry);
 
-    void MaxPool2DBackward(Tensor dy, IndexBuffer argmax, Tensor dx, in Pool2DGeometry geometry);
+    /// <summary>
+    /// dx = max pooling's input gradient; with <paramref name="reluOutput"/> (the pooling's forward output, when its
+    /// input came out of a ReLU) the gradient before that ReLU instead.
+    /// </summary>
+    void MaxPool2DBackward(Tensor dy, IndexBuffer argmax, Tensor dx, in Pool2DGeometry geometry, Tensor? reluOutput = null);
 
     void AvgPool2DForward(Tensor x, Tensor y, in Pool2DGeometry geometry, bool countIncludePad);
 

@@ -38,9 +38,17 @@ public sealed class LayerContext
 
     /// <summary>
     /// When true, the gradient given to this node's backward pass is already with respect to the value before
-    /// the layer's own activation (a softmax fused with the cross-entropy loss), so the activation is skipped.
+    /// the layer's own activation (a softmax fused with the cross-entropy loss, or in training a ReLU that the max
+    /// pooling after it took), so the activation is skipped.
     /// </summary>
     public bool GradientIsPreActivation { get; internal set; }
+
+    /// <summary>
+    /// Whether this max pooling layer's backward pass also takes its input's ReLU (the fused activation of the layer
+    /// before it, whose only reader it is): the model then hands that layer its gradient as already pre-activation.
+    /// Set only in training steps.
+    /// </summary>
+    internal bool FoldsInputRelu { get; set; }
 
     /// <summary>
     /// Where this context's rows start in the whole batch: 0, unless the model trains the batch in shards and this

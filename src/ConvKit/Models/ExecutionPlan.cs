@@ -102,6 +102,7 @@ internal sealed class ExecutionPlan
         GradientArgs = new Tensor?[nodes][];
         EdgeGradients = new Tensor?[nodes][];
         Touched = new bool[nodes];
+        BeforeActivation = new bool[nodes];
     }
 
     public int Batch { get; }
@@ -126,6 +127,9 @@ internal sealed class ExecutionPlan
 
     /// <summary>Whether a node's gradient holds a value in the current backward pass.</summary>
     public bool[] Touched { get; }
+
+    /// <summary>Whether a node's gradient in the current backward pass is already taken before its fused activation.</summary>
+    public bool[] BeforeActivation { get; }
 
     /// <summary>For a small batch on the CPU: whether inference passes run on every thread or on one.</summary>
     public ThreadChoice Threads { get; } = new();

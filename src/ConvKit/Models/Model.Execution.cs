@@ -193,6 +193,7 @@ public partial class Model
     internal void RunBackward(ExecutionPlan plan, ReadOnlySpan<int> starts, ReadOnlySpan<bool> preActivation, BackpropMode mode, bool parameterGradients, bool needInputGradient, bool training)
     {
         Array.Clear(plan.Touched);
+        Array.Clear(plan.BeforeActivation);
         var profile = plan.Profiled ? Profile : null;
         var last = 0;
         foreach (var s in starts)
@@ -230,7 +231,11 @@ public partial class Model
             {
                 seededBeforeActivation |= starts[s] == i && preActivation[s];
             }
-            ctx.GradientIsPreActivation = seededBeforeActivation;
+            ctx.GradientIsPreActivation = seededBeforeActivation || plan.BeforeActivation[i];
+            // In training, a max pooling after a ReLU routes its gradient only to positive maxima, which is the ReLU's
+            // backward pass as well: the layer before then skips its own (the same bits, one pass fewer).
+            ctx.FoldsInputRelu = training && FoldReluIntoPooling && mode == BackpropMode.Vanilla && _reluIntoPool[i]
+                && args[0] is not null && plan.EdgeGradients[i][0] is null;
             if (!any && (!parameterGradients || node.Layer.Parameters.Count == 0))
             {
                 continue;
@@ -257,9 +262,13 @@ public partial class Model
                     }
                 }
                 plan.Touched[p] = true;
+                plan.BeforeActivation[p] = ctx.FoldsInputRelu;
             }
         }
     }
+
+    /// <summary>Whether training steps let max pooling take the ReLU before it (tests turn it off to compare).</summary>
+    internal bool FoldReluIntoPooling { get; set; } = true;
 
     private ExecutionPlan LastPlan() => _last ?? throw new ConvKitException("Run a forward pass first (Forward or Predict).");
 

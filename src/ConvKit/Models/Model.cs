@@ -1,6 +1,7 @@
 using ConvKit.Backends;
 using ConvKit.Backends.Cpu;
 using ConvKit.Layers;
+using ConvKit.Layers.Pooling;
 using ConvKit.Tensors;
 
 namespace ConvKit.Models;
@@ -26,6 +27,12 @@ public partial class Model
     private Dictionary<Node, int> _index = [];
     private int[][] _inboundIndex = [];
     private int[] _fanOut = [];
+
+    /// <summary>
+    /// Per node: a max pooling whose only input is a layer with a fused ReLU that nothing else reads, so in training its
+    /// backward pass can take that ReLU too (<see cref="LayerContext.FoldsInputRelu"/>).
+    /// </summary>
+    private bool[] _reluIntoPool = [];
 
     public Model(SymbolicTensor input, SymbolicTensor output, string? name = null, int seed = DefaultSeed)
         : this([input], [output], name, seed)
@@ -135,6 +142,13 @@ public partial class Model
         foreach (var o in outputs)
         {
             _fanOut[_index[o]]++;
+        }
+        _reluIntoPool = new bool[_nodes.Length];
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            var ins = _inboundIndex[i];
+            _reluIntoPool[i] = _nodes[i].Layer is MaxPool2D && ins.Length == 1 && _fanOut[ins[0]] == 1
+                && _nodes[ins[0]].Layer.FusedActivation == ActivationKind.Relu;
         }
         _layers = _nodes.Select(n => n.Layer).Distinct().ToArray();
         AssignNames();

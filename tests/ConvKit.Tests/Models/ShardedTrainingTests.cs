@@ -114,4 +114,22 @@ public class ShardedTrainingTests
         // The activations of the whole batch stay readable after a sharded step.
         Assert.Equal(whole.GetActivation("dropout").ToArray(), sharded.GetActivation("dropout").ToArray());
     }
+
+    [Fact]
+    public void MaxPoolingThatTakesTheReluBeforeItChangesNoBit()
+    {
+        // Sharded (40 samples) and whole batches (8): the ReLU taken by the pooling gives the weights of the plain pass.
+        foreach (var n in new[] { Batch, 8 })
+        {
+            var (x, labels) = Data(n);
+            var folded = Create();
+            var plain = Create();
+            plain.FoldReluIntoPooling = false;
+            for (var step = 0; step < 3; step++)
+            {
+                Assert.Equal(plain.TrainOnBatch(x, labels), folded.TrainOnBatch(x, labels));
+            }
+            Assert.Equal(Weights(plain), Weights(folded));
+        }
+    }
 }

@@ -92,8 +92,8 @@ public sealed class CpuBackend : IBackend
     public void MaxPool2DForward(Tensor x, Tensor y, IndexBuffer argmax, in Pool2DGeometry geometry) =>
         MaxPool2DCpu.Forward(x.AsSpan(), Planes(x), geometry, y.AsSpan(), Ints(argmax).AsSpan(0, y.Length));
 
-    public void MaxPool2DBackward(Tensor dy, IndexBuffer argmax, Tensor dx, in Pool2DGeometry geometry) =>
-        MaxPool2DCpu.Backward(dy.AsSpan(), Ints(argmax).AsSpan(0, dy.Length), Planes(dx), geometry, dx.AsSpan());
+    public void MaxPool2DBackward(Tensor dy, IndexBuffer argmax, Tensor dx, in Pool2DGeometry geometry, Tensor? reluOutput = null) =>
+        MaxPool2DCpu.Backward(dy.AsSpan(), Ints(argmax).AsSpan(0, dy.Length), Planes(dx), geometry, dx.AsSpan(), reluOutput is null ? [] : reluOutput.AsSpan());
 
     public void AvgPool2DForward(Tensor x, Tensor y, in Pool2DGeometry geometry, bool countIncludePad) =>
         AvgPool2DCpu.Forward(x.AsSpan(), Planes(x), geometry, countIncludePad, y.AsSpan());

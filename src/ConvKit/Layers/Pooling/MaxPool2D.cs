@@ -31,7 +31,7 @@ public sealed class MaxPool2D : Pooling2D
     {
         if (inputGradients[0] is { } dx)
         {
-            context.Backend.MaxPool2DBackward(outputGradient, context.Indices(0, output.Length), dx, Geometry);
+            context.Backend.MaxPool2DBackward(outputGradient, context.Indices(0, output.Length), dx, Geometry, context.FoldsInputRelu ? output : null);
         }
     }
 }

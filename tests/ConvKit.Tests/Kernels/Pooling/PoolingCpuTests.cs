@@ -211,6 +211,39 @@ public class PoolingCpuTests
     }
 
     [Fact]
+    public void MaxPoolBackwardThroughAReluIsTheReluBackwardOfThePlainOne()
+    {
+        // Input out of a ReLU (many zeros, so many windows whose maximum is 0); the 2x2 geometries take the fast path
+        // on every width, the others the scatter.
+        var seed = 500;
+        var geometries = Geometries().Concat(Enumerable.Range(2, 40).Select(w => Pool2DGeometry.Create(4, w, 2, 2, 2, 2)));
+        foreach (var g in geometries)
+        {
+            const int planes = 3;
+            var x = Uniform(planes * g.InputPlaneSize, ++seed, -2f, 2f).Select(v => MathF.Max(0f, MathF.Round(v))).ToArray();
+            var y = new float[planes * g.OutputPlaneSize];
+            var arg = new int[y.Length];
+            MaxPool2DCpu.Forward(x, planes, g, y, arg);
+            var dy = Uniform(y.Length, ++seed, -1f, 1f);
+            if (dy.Length > 0)
+            {
+                dy[0] = -0f;
+            }
+            var plain = new float[x.Length];
+            MaxPool2DCpu.Backward(dy, arg, planes, g, plain);
+            var expected = new float[x.Length];
+            ConvKit.Kernels.Cpu.Activations.ActivationsReference.ReluBackward(x, plain, expected);
+            var dx = Guarded(x.Length);
+            Array.Fill(dx, float.NaN, 0, x.Length);
+            MaxPool2DCpu.Backward(dy, arg, planes, g, dx, reluOutput: y);
+            AssertBitwiseEqual(expected, dx.AsSpan(0, x.Length), $"max backward through relu {g}");
+            AssertGuardIntact(dx, x.Length);
+        }
+        Assert.Throws<ArgumentException>("reluOutput", () =>
+            MaxPool2DCpu.Backward(new float[4], [0, 2, 8, 10], 1, Pool2DGeometry.Create(4, 4, 2, 2, 2, 2), new float[16], reluOutput: new float[3]));
+    }
+
+    [Fact]
     public void TwoByTwoFastPathMatchesReferenceOnAllWidths()
     {
         var seed = 100;

@@ -59,24 +59,34 @@ public static class MaxPool2DCpu
     /// <param name="planes">Number of planes, N * C.</param>
     /// <param name="g">Window geometry.</param>
     /// <param name="dInput">(planes, H, W), overwritten.</param>
+    /// <param name="reluOutput">
+    /// Empty, or the forward pass's output (planes, OH, OW) when the input came out of a ReLU: each output gradient is
+    /// then routed only where that output is above 0, which makes dInput the gradient before the ReLU, the same bits as
+    /// <see cref="Activations.ActivationsCpu.ReluBackward"/> applied afterwards, without that pass over the input.
+    /// </param>
     /// <exception cref="ArgumentException">The geometry is invalid, a span is shorter than its shape, or an argmax lies outside its plane.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="planes"/> is negative.</exception>
-    public static unsafe void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int planes, in Pool2DGeometry g, Span<float> dInput)
+    public static unsafe void Backward(ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int planes, in Pool2DGeometry g, Span<float> dInput,
+        ReadOnlySpan<float> reluOutput = default)
     {
         var (inCount, outCount) = Check(planes, g);
         SpanChecks.AtLeast(dOutput.Length, outCount, nameof(dOutput));
         SpanChecks.AtLeast(argmax.Length, outCount, nameof(argmax));
         SpanChecks.AtLeast(dInput.Length, inCount, nameof(dInput));
+        if (!reluOutput.IsEmpty)
+        {
+            SpanChecks.AtLeast(reluOutput.Length, outCount, nameof(reluOutput));
+        }
         if (inCount == 0)
         {
             return;
         }
         // Safe: pinned until ParallelRange.Run returns; each plane of dInput is written by one worker only, and the
         // plane views are built from the sizes checked above.
-        fixed (float* pdy = dOutput, pdx = dInput)
+        fixed (float* pdy = dOutput, pdx = dInput, prelu = reluOutput)
         fixed (int* parg = argmax)
         {
-            ParallelRange.Run(new BackwardPlanes(pdy, parg, pdx, g), planes, 1, (long)inCount + outCount);
+            ParallelRange.Run(new BackwardPlanes(pdy, parg, pdx, g, reluOutput.IsEmpty ? null : prelu), planes, 1, (long)inCount + outCount);
         }
     }
 
@@ -359,7 +369,7 @@ public static class MaxPool2DCpu
     /// the caller overwrites, when some argmax is not a pixel of its own window: that plane takes the scatter, which
     /// also reports an argmax outside the plane. Bit-identical to the scatter: the + 0 turns -0 into +0 as 0 + dy does.
     /// </summary>
-    private static unsafe bool Backward2x2(float* dy, int* argmax, in Pool2DGeometry g, float* dx)
+    private static unsafe bool Backward2x2(float* dy, int* argmax, float* relu, in Pool2DGeometry g, float* dx)
     {
         // Safe: 2 * OutWidth <= Width and 2 * OutHeight <= Height (IsUnpadded2x2Stride2), so rows 2*oh and 2*oh+1 exist
         // and every store ends at or before column 2 * OutWidth; the caller's OutWidth >= 8 keeps the overlapping last block in the row.
@@ -370,15 +380,16 @@ public static class MaxPool2DCpu
             var rowBase = 2 * oh * width;
             var dyRow = dy + oh * outWidth;
             var argRow = argmax + oh * outWidth;
+            var reluRow = relu is null ? null : relu + oh * outWidth;
             var j = 0;
             var ok = true;
             for (; j + 8 <= outWidth; j += 8)
             {
-                ok &= BackwardBlock2x2Avx2(dyRow, argRow, rowBase, j, width, dx);
+                ok &= BackwardBlock2x2Avx2(dyRow, argRow, reluRow, rowBase, j, width, dx);
             }
             if (j < outWidth)
             {
-                ok &= BackwardBlock2x2Avx2(dyRow, argRow, rowBase, outWidth - 8, width, dx);
+                ok &= BackwardBlock2x2Avx2(dyRow, argRow, reluRow, rowBase, outWidth - 8, width, dx);
             }
             if (!ok)
             {
@@ -394,10 +405,17 @@ public static class MaxPool2DCpu
         return true;
     }
 
-    /// <summary>Input columns [2j, 2j + 16) of rows 2*oh and 2*oh+1 from outputs [j, j + 8); false if an argmax is not in its window.</summary>
-    private static unsafe bool BackwardBlock2x2Avx2(float* dyRow, int* argRow, int rowBase, int j, int width, float* dx)
+    /// <summary>
+    /// Input columns [2j, 2j + 16) of rows 2*oh and 2*oh+1 from outputs [j, j + 8), each gradient kept only where
+    /// reluRow (if not null) is above 0; false if an argmax is not in its window.
+    /// </summary>
+    private static unsafe bool BackwardBlock2x2Avx2(float* dyRow, int* argRow, float* reluRow, int rowBase, int j, int width, float* dx)
     {
         var grad = Vector256.Load(dyRow + j);
+        if (reluRow is not null)
+        {
+            grad &= Vector256.GreaterThan(Vector256.Load(reluRow + j), Vector256<float>.Zero);
+        }
         var index = Vector256.Load(argRow + j);
         var topLeft = Vector256.Create(rowBase + 2 * j) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
         var mTopLeft = Vector256.Equals(index, topLeft);
@@ -448,7 +466,7 @@ public static class MaxPool2DCpu
         }
     }
 
-    private readonly unsafe struct BackwardPlanes(float* dOutput, int* argmax, float* dInput, Pool2DGeometry g) : IRangeKernel
+    private readonly unsafe struct BackwardPlanes(float* dOutput, int* argmax, float* dInput, Pool2DGeometry g, float* relu) : IRangeKernel
     {
         public void Execute(int start, int end)
         {
@@ -461,7 +479,8 @@ public static class MaxPool2DCpu
                 var dx = new Span<float>(dInput + (long)p * inPlane, inPlane);
                 var dy = new ReadOnlySpan<float>(dOutput + (long)p * outPlane, outPlane);
                 var arg = new ReadOnlySpan<int>(argmax + (long)p * outPlane, outPlane);
-                if (fast && Backward2x2(dOutput + (long)p * outPlane, argmax + (long)p * outPlane, g, dInput + (long)p * inPlane))
+                var reluPlane = relu is null ? null : relu + (long)p * outPlane;
+                if (fast && Backward2x2(dOutput + (long)p * outPlane, argmax + (long)p * outPlane, reluPlane, g, dInput + (long)p * inPlane))
                 {
                     continue;
                 }
@@ -475,7 +494,10 @@ public static class MaxPool2DCpu
                         {
                             throw new ArgumentException($"argmax[{(long)p * outPlane + k}] = {a} lies outside its input plane of {inPlane} elements.", nameof(argmax));
                         }
-                        dx[a] += dy[k];
+                        if (reluPlane is null || reluPlane[k] > 0f)
+                        {
+                            dx[a] += dy[k];
+                        }
                     }
                 }
             }
