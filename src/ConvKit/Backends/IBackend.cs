@@ -56,7 +56,15 @@ public interface IBackend
     /// y = x ⋆ w + b: input (N,C,H,W), weight (K,C/groups,KH,KW), bias (K) or null -> (N,K,OH,OW); then, if
     /// <paramref name="relu"/>, y = max(0, y), with the same result as a separate ReLU <see cref="ActivationForward"/>.
     /// </summary>
-    void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace, bool relu = false);
+    /// <remarks>
+    /// <paramref name="weightCache"/>, if given (<see cref="Conv2DWeightCacheSize"/> floats, kept by the caller between
+    /// calls), holds whatever the backend derives from the weights, redone only when they change.
+    /// </remarks>
+    void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace, bool relu = false,
+        Tensor? weightCache = null);
+
+    /// <summary>Floats of the weight cache <see cref="Conv2DForward"/> can use for <paramref name="geometry"/>; 0 for none.</summary>
+    int Conv2DWeightCacheSize(in Conv2DGeometry geometry);
 
     /// <summary>dx = dy ⋆ᵀ w (overwrites dx).</summary>
     void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace);

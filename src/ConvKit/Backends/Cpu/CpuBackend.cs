@@ -80,8 +80,12 @@ public sealed class CpuBackend : IBackend
             Math.Max(Conv2DCpu.BackwardDataWorkspaceSize(geometry, batch, threads), Conv2DCpu.BackwardFilterWorkspaceSize(geometry, batch, threads)));
     }
 
-    public void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace, bool relu = false) =>
-        Conv2DCpu.Forward(x.AsSpan(), weight.AsSpan(), bias is null ? [] : bias.AsSpan(), x.Shape[0], geometry, y.AsSpan(), workspace.AsSpan(), relu: relu);
+    public void Conv2DForward(Tensor x, Tensor weight, Tensor? bias, Tensor y, in Conv2DGeometry geometry, Tensor workspace, bool relu = false,
+        Tensor? weightCache = null) =>
+        Conv2DCpu.ForwardWithWeightCache(x.AsSpan(), weight.AsSpan(), bias is null ? [] : bias.AsSpan(), x.Shape[0], geometry, y.AsSpan(), workspace.AsSpan(),
+            weightCache is null ? [] : weightCache.AsSpan(), relu: relu);
+
+    public int Conv2DWeightCacheSize(in Conv2DGeometry geometry) => Conv2DCpu.WeightCacheSize(geometry);
 
     public void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace) =>
         Conv2DCpu.BackwardData(dy.AsSpan(), weight.AsSpan(), dy.Shape[0], geometry, dx.AsSpan(), workspace.AsSpan());

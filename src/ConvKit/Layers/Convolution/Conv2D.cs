@@ -166,7 +166,8 @@ public sealed class Conv2D : Layer
         var b = context.Backend;
         var workspace = Workspace(context);
         var relu = Activation == ActivationKind.Relu;
-        b.Conv2DForward(inputs[0], Kernel.Value, _bias?.Value, output, _geometry, workspace, relu);
+        var cacheSize = b.Conv2DWeightCacheSize(_geometry);
+        b.Conv2DForward(inputs[0], Kernel.Value, _bias?.Value, output, _geometry, workspace, relu, cacheSize > 0 ? context.Workspace(2, cacheSize) : null);
         if (Activation != ActivationKind.Linear && !relu)
         {
             b.ActivationForward(Activation, ActivationFunctions.FusedLeakySlope, output, output);

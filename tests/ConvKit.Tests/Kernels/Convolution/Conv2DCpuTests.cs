@@ -297,6 +297,54 @@ public class Conv2DCpuTests
     }
 
     [Fact]
+    public void AWeightCacheGivesTheSameBitsAndIsRedoneOnlyWhenTheWeightsChange()
+    {
+        var g = ConvCases.Get("17 to 11 odd sizes");
+        const int batch = 2;
+        var input = ConvCases.Random(batch * g.InputSize, 41);
+        var weight = ConvCases.Random(g.WeightSize, 42);
+        var bias = ConvCases.Random(g.Filters, 43);
+        var workspace = new float[Conv2DCpu.ForwardWorkspaceSize(g, batch, 2)];
+        var size = Conv2DCpu.WeightCacheSize(g);
+        if (Conv2DCpu.Choose(g, ConvPath.Fastest, false) != ConvPath.Winograd)
+        {
+            Assert.Equal(0, size);
+            return;
+        }
+        var cache = new float[size];
+        float[] Plain()
+        {
+            var y = new float[batch * g.OutputSize];
+            Conv2DCpu.Forward(input, weight, bias, batch, g, y, workspace, relu: true);
+            return y;
+        }
+        float[] Cached()
+        {
+            var y = new float[batch * g.OutputSize];
+            Conv2DCpu.ForwardWithWeightCache(input, weight, bias, batch, g, y, workspace, cache, relu: true);
+            return y;
+        }
+        Assert.Equal(Plain(), Cached());
+        Assert.Equal(Plain(), Cached());
+        // The cache is what the second call used: spoil the transformed weights and the output changes...
+        var saved = (float[])cache.Clone();
+        cache.AsSpan(0, size - g.WeightSize).Fill(0f);
+        Assert.NotEqual(Plain(), Cached());
+        // ...until the weights change, which redoes the transform (a sign of zero counts as a change).
+        Array.Copy(saved, cache, size);
+        weight[5] += 0.25f;
+        Assert.Equal(Plain(), Cached());
+        weight[7] = 0f;
+        Assert.Equal(Plain(), Cached());
+        weight[7] = -0f;
+        Assert.Equal(Plain(), Cached());
+        // A cache too short for the geometry is ignored.
+        var y = new float[batch * g.OutputSize];
+        Conv2DCpu.ForwardWithWeightCache(input, weight, bias, batch, g, y, workspace, new float[size - 1], relu: true);
+        Assert.Equal(Plain(), y);
+    }
+
+    [Fact]
     public void WorkspaceSizes()
     {
         var g = ConvCases.Get("3x3 same");

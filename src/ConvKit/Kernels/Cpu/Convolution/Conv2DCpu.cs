@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using ConvKit.Kernels.Cpu.Gemm;
 using ConvKit.Kernels.Cpu.Threading;
 
@@ -188,6 +189,52 @@ public static class Conv2DCpu
         in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads = int.MaxValue, bool relu = false) =>
         ForwardCore(input, weight, bias, batch, g, output, workspace, maxThreads, relu, ConvPath.Fastest);
 
+    /// <summary>
+    /// Floats of the weight cache <see cref="ForwardWithWeightCache"/>
+    /// keeps for <paramref name="g"/>: the transformed weights and a copy of the weights they came from on the Winograd
+    /// path, 0 on the others (which need none).
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid geometry.</exception>
+    public static int WeightCacheSize(in Conv2DGeometry g)
+    {
+        g.Validate();
+        return Choose(g, ConvPath.Fastest, backwardData: false) == ConvPath.Winograd ? checked(WinogradConv.PackedLength(g) + g.WeightSize) : 0;
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> with a cache of transformed weights that a caller keeps between calls (<see cref="WeightCacheSize"/> floats,
+    /// zeroed or from an earlier call for the same geometry): the transform is redone only when the weights differ, bit
+    /// for bit, from those it was made from, so inference with fixed weights skips it. The same bits as without.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
+    public static void ForwardWithWeightCache(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
+        in Conv2DGeometry g, Span<float> output, Span<float> workspace, Span<float> weightCache, int maxThreads = int.MaxValue, bool relu = false)
+    {
+        var size = WeightCacheSize(g);
+        if (size == 0 || weightCache.Length < size || batch == 0)
+        {
+            ForwardCore(input, weight, bias, batch, g, output, workspace, maxThreads, relu, ConvPath.Fastest);
+            return;
+        }
+        CheckTensors(g, batch, input.Length, nameof(input), weight.Length, nameof(weight), bias.Length, nameof(bias), output.Length, nameof(output));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        var packed = WinogradConv.PackedLength(g);
+        var transformed = weightCache[..packed];
+        var source = weightCache.Slice(packed, g.WeightSize);
+        var weights = weight[..g.WeightSize];
+        if (!MemoryMarshal.Cast<float, int>(source).SequenceEqual(MemoryMarshal.Cast<float, int>(weights)))
+        {
+            WinogradConv.TransformWeights(weights, g, transposeFlip: false, transformed);
+            weights.CopyTo(source);
+        }
+        if (workspace.Length < WinogradConv.ThreadLength(g))
+        {
+            throw new ArgumentException($"workspace holds {workspace.Length} floats, Forward needs at least {WinogradConv.ThreadLength(g)} with a weight cache.", nameof(workspace));
+        }
+        RunWinograd(input, bias, batch, g, output, transformed, workspace, maxThreads, relu);
+    }
+
     /// <summary><see cref="Forward"/> on the path <see cref="Choose"/> picks for <paramref name="allowed"/>.</summary>
     internal static unsafe void ForwardCore(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batch,
         in Conv2DGeometry g, Span<float> output, Span<float> workspace, int maxThreads, bool relu, ConvPath allowed)
@@ -199,8 +246,9 @@ public static class Conv2DCpu
         {
             if (path == ConvPath.Winograd)
             {
-                WinogradConv.TransformWeights(weight, g, transposeFlip: false, workspace[..WinogradConv.PackedLength(g)]);
-                RunWinograd(input, bias, batch, g, output, workspace, maxThreads, relu);
+                var packed = WinogradConv.PackedLength(g);
+                WinogradConv.TransformWeights(weight, g, transposeFlip: false, workspace[..packed]);
+                RunWinograd(input, bias, batch, g, output, workspace[..packed], workspace[packed..], maxThreads, relu);
             }
             else
             {
@@ -264,8 +312,9 @@ public static class Conv2DCpu
         {
             if (path == ConvPath.Winograd)
             {
-                WinogradConv.TransformWeights(weight, g, transposeFlip: true, workspace[..WinogradConv.PackedLength(t)]);
-                RunWinograd(dOutput, [], batch, t, dInput, workspace, maxThreads, relu: false);
+                var packed = WinogradConv.PackedLength(t);
+                WinogradConv.TransformWeights(weight, g, transposeFlip: true, workspace[..packed]);
+                RunWinograd(dOutput, [], batch, t, dInput, workspace[..packed], workspace[packed..], maxThreads, relu: false);
             }
             else
             {
@@ -468,22 +517,21 @@ public static class Conv2DCpu
     /// runs, with the weights already transformed at the start of the workspace.
     /// </summary>
     private static unsafe void RunWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
-        Span<float> output, Span<float> workspace, int maxThreads, bool relu)
+        Span<float> output, ReadOnlySpan<float> transformed, Span<float> scratch, int maxThreads, bool relu)
     {
-        var packed = WinogradConv.PackedLength(g);
         var per = WinogradConv.ThreadLength(g);
         var blocks = WinogradConv.Blocks(g, batch);
-        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), blocks), (workspace.Length - packed) / per));
+        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), blocks), scratch.Length / per));
         if (threads == 1)
         {
-            WinogradConv.Run(input, workspace[..packed], bias, g, batch, output, 0, blocks, workspace.Slice(packed, per), relu);
+            WinogradConv.Run(input, transformed, bias, g, batch, output, 0, blocks, scratch[..per], relu);
             return;
         }
         // Safe: as in Forward; each worker writes only its own blocks' output rows and its own scratch.
-        fixed (float* pi = input, pb = bias, po = output, ps = workspace)
+        fixed (float* pi = input, pb = bias, po = output, pu = transformed, ps = scratch)
         {
             var work = t_winograd ??= new WinogradWork();
-            work.Set(g, batch, pi, pb, bias.Length, po, ps, packed, per, relu);
+            work.Set(g, batch, pi, pb, bias.Length, po, pu, transformed.Length, ps, per, relu);
             CpuThreads.Run(work, threads);
         }
     }
@@ -669,13 +717,14 @@ public static class Conv2DCpu
         private float* _bias;
         private int _biasLength;
         private float* _output;
-        private float* _workspace;
+        private float* _transformed;
         private int _packed;
+        private float* _scratch;
         private int _per;
         private bool _relu;
 
-        public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* workspace,
-            int packed, int per, bool relu)
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* transformed, int packed,
+            float* scratch, int per, bool relu)
         {
             _g = g;
             _batch = batch;
@@ -683,8 +732,9 @@ public static class Conv2DCpu
             _bias = bias;
             _biasLength = biasLength;
             _output = output;
-            _workspace = workspace;
+            _transformed = transformed;
             _packed = packed;
+            _scratch = scratch;
             _per = per;
             _relu = relu;
         }
@@ -697,9 +747,9 @@ public static class Conv2DCpu
             {
                 return;
             }
-            WinogradConv.Run(new ReadOnlySpan<float>(_input, checked(_batch * g.InputSize)), new ReadOnlySpan<float>(_workspace, _packed),
+            WinogradConv.Run(new ReadOnlySpan<float>(_input, checked(_batch * g.InputSize)), new ReadOnlySpan<float>(_transformed, _packed),
                 new ReadOnlySpan<float>(_bias, _biasLength), g, _batch, new Span<float>(_output, checked(_batch * g.OutputSize)), start, end,
-                new Span<float>(_workspace + _packed + (nint)threadIndex * _per, _per), _relu);
+                new Span<float>(_scratch + (nint)threadIndex * _per, _per), _relu);
         }
     }
 
