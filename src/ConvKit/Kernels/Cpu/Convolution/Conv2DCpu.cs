@@ -514,7 +514,8 @@ public static class Conv2DCpu
 
     /// <summary>
     /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of tile rows, shared between threads in contiguous
-    /// runs, with the weights already transformed at the start of the workspace.
+    /// runs, with the weights already transformed into <paramref name="transformed"/> and each thread's scratch in
+    /// <paramref name="scratch"/>.
     /// </summary>
     private static unsafe void RunWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
         Span<float> output, ReadOnlySpan<float> transformed, Span<float> scratch, int maxThreads, bool relu)

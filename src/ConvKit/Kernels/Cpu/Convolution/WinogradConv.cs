@@ -578,7 +578,7 @@ internal static unsafe class WinogradConv
     /// 128-bit lanes twice.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Transpose16(float* src, nint lds, float* dst, nint ldd)
+    private static void Transpose16(float* src, nint lds, float* dst, nint ldd)
     {
         Quad(src, lds, out var a0, out var a1, out var a2, out var a3);
         Quad(src + 4 * lds, lds, out var b0, out var b1, out var b2, out var b3);
