@@ -257,10 +257,12 @@ public class Conv2DCpuTests
         {
             Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false));
         }
-        // The fastest path: Winograd where shifted rows do not take the image, shifted rows where they do.
+        // The fastest path: Winograd where it suits, shifted rows where only they do (a first layer).
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest, false));
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest, true));
-        Assert.Equal(ConvPath.Shifted, Conv2DCpu.Choose(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest, false));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest, false));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest, true));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.Choose(ConvCases.Get("seed-mnist conv1"), ConvPath.Fastest, false));
     }
 
     [Theory]
@@ -354,14 +356,12 @@ public class Conv2DCpuTests
         Assert.Equal(columns, Conv2DCpu.ForwardWorkspaceSize(g, 1, 4));
         Assert.Equal(2 * columns, Conv2DCpu.ForwardWorkspaceSize(g, 5, 2));
         Assert.Equal(2 * columns, Conv2DCpu.BackwardDataWorkspaceSize(g, 5, 2));
-        var s = ConvCases.Get("seed-mnist conv2");
-        if (ShiftedConv.Suits(s))
+        var s = ConvCases.Get("seed-mnist conv1");
+        if (Conv2DCpu.Choose(s, ConvPath.Fastest, backwardData: false) == ConvPath.Shifted)
         {
-            // 32 packed filters of 144 rows; per thread a 16x16x16 padded image plus slack (16 + 32) and a 32 x 224
-            // frame with one vector to spare.
-            Assert.Equal(32 * 144 + 2 * (16 * 16 * 16 + 16 + 32 + 32 * 224 + 16), Conv2DCpu.ForwardWorkspaceSize(s, 5, 2));
-            // Backward data: 32 channels in, 16 filters out, 288 rows.
-            Assert.Equal(16 * 288 + 2 * (32 * 16 * 16 + 16 + 32 + 16 * 224 + 16), Conv2DCpu.BackwardDataWorkspaceSize(s, 5, 2));
+            // 16 packed filters of 9 rows; per thread a 1x30x30 padded image plus slack (30 + 32) and a 16 x 864
+            // frame (28 rows of 30 rounded up to 32-wide steps) with one vector to spare.
+            Assert.Equal(16 * 9 + 2 * (30 * 30 + 30 + 32 + 16 * 864 + 16), Conv2DCpu.ForwardWorkspaceSize(s, 5, 2));
         }
         Assert.Equal(2 * columns, Conv2DCpu.BackwardFilterWorkspaceSize(g, 1, 2));
         Assert.Equal(0, Conv2DCpu.ForwardWorkspaceSize(ConvCases.Get("pointwise"), 5, 2));
