@@ -96,6 +96,7 @@ public class Conv2DCpuTests
         foreach (var (name, _) in ConvCases.All)
         {
             data.Add(name, nameof(ConvPath.Im2Col));
+            data.Add(name, nameof(ConvPath.Shifted));
             data.Add(name, nameof(ConvPath.Winograd));
         }
         return data;
@@ -173,6 +174,38 @@ public class Conv2DCpuTests
         }
     }
 
+    [Theory]
+    [InlineData("seed-mnist conv2", "Shifted")]
+    [InlineData("10 to 8 2x2", "Shifted")]
+    [InlineData("5x5 same 9 filters", "Shifted")]
+    [InlineData("33 to 12 odd sizes", "Winograd")]
+    [InlineData("odd channels", "Im2Col")]
+    public void BackwardFilterIgnoresWhatTheWorkspaceHeld(string name, string pathName)
+    {
+        // A workspace from other layers holds anything; every path must clear what it reads before it writes it.
+        var g = ConvCases.Get(name);
+        var path = Enum.Parse<ConvPath>(pathName);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Assert.Equal(path, Conv2DCpu.ChooseFilter(g, path));
+        }
+        const int batch = 3;
+        var input = ConvCases.Random(batch * g.InputSize, 31);
+        var dOutput = ConvCases.Random(batch * g.OutputSize, 32);
+        float[] Run(float fill)
+        {
+            var dWeight = new float[g.WeightSize];
+            var dBias = new float[g.Filters];
+            var workspace = new float[Conv2DCpu.FilterWorkspaceSize(g, batch, 2, path)];
+            workspace.AsSpan().Fill(fill);
+            Conv2DCpu.BackwardFilterCore(input, dOutput, batch, g, dWeight, dBias, workspace, 2, path);
+            return dWeight.Concat(dBias).ToArray();
+        }
+        var clean = Run(0f);
+        Assert.All(clean, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(clean, Run(float.NaN));
+    }
+
     [Fact]
     public void BackwardFilterWithoutBiasLeavesOnlyWeightsChanged()
     {
@@ -238,14 +271,22 @@ public class Conv2DCpuTests
         {
             Assert.All(forward, name => Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
             Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest));
+            Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest));
             return;
         }
         Assert.All(forward, name => Assert.Equal(ConvPath.Winograd, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
         // The filter gradient takes 32 channels or more.
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest));
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("33 to 12 odd sizes"), ConvPath.Fastest));
-        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Fastest));
-        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest));
+        // Fewer channels: shifted rows, which take any stride-1 ungrouped layer with 8 filters or more.
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv1"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv1"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("10 to 8 2x2"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("3x3 same"), ConvPath.Shifted));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("groups 2"), ConvPath.Shifted));
+        Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("3x3 valid stride 2"), ConvPath.Shifted));
         // Wide layers keep im2col: 16 partials of 256 x 256 x 9 weights would take 36 MiB.
         Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(Conv2DGeometry.Create(256, 14, 14, 256, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), ConvPath.Fastest));
         Assert.Equal(ConvPath.Im2Col, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Im2Col));

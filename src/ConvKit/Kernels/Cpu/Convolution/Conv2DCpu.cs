@@ -51,6 +51,9 @@ public static class Conv2DCpu
     [ThreadStatic]
     private static WinogradFilterWork? t_winogradFilter;
 
+    [ThreadStatic]
+    private static ShiftedFilterWork? t_shiftedFilter;
+
     /// <summary>
     /// Floats of workspace <see cref="Forward"/> needs to run on up to <paramref name="threads"/> threads:
     /// one (CRS x OH*OW) column matrix per thread that has an image to work on, or 0 for pointwise convolutions; on the
@@ -127,10 +130,14 @@ public static class Conv2DCpu
         {
             return 0;
         }
-        if (ChooseFilter(g, allowed) == ConvPath.Winograd)
+        switch (ChooseFilter(g, allowed))
         {
-            var parts = WinogradFilterPartitions(g, batch);
-            return checked(parts * g.WeightSize + WinogradConv.FilterThreadLength(g) * Math.Min(threads, parts));
+            case ConvPath.Winograd:
+                var parts = WinogradFilterPartitions(g, batch);
+                return checked(parts * g.WeightSize + WinogradConv.FilterThreadLength(g) * Math.Min(threads, parts));
+            case ConvPath.Shifted:
+                var share = ShiftedFilterThreads(g, threads);
+                return checked(ShiftedConv.FilterThreadLength(g, (ShiftedConv.FilterCellCount(g) + share - 1) / share) * share);
         }
         var partitions = FilterPartitions(g, batch);
         return partitions == 0
@@ -143,11 +150,18 @@ public static class Conv2DCpu
     /// it suits the geometry and the machine (<see cref="WinogradConv.FilterSuits"/>) and its partial gradients and
     /// each thread's scratch stay within 4 MiB each, as the im2col path's partials do; else im2col.
     /// </summary>
-    internal static ConvPath ChooseFilter(in Conv2DGeometry g, ConvPath allowed) =>
-        allowed is ConvPath.Winograd or ConvPath.Fastest && WinogradConv.FilterSuits(g)
-        && (long)MaxFilterPartitions * g.WeightSize <= 1 << 20 && WinogradConv.FilterThreadLength(g) <= 1 << 20
-            ? ConvPath.Winograd
-            : ConvPath.Im2Col;
+    internal static ConvPath ChooseFilter(in Conv2DGeometry g, ConvPath allowed)
+    {
+        var partialsFit = (long)MaxFilterPartitions * g.WeightSize <= 1 << 20;
+        if (allowed is ConvPath.Winograd or ConvPath.Fastest && partialsFit && WinogradConv.FilterSuits(g) && WinogradConv.FilterThreadLength(g) <= 1 << 20)
+        {
+            return ConvPath.Winograd;
+        }
+        return allowed is ConvPath.Shifted or ConvPath.Fastest && partialsFit && ShiftedConv.FilterSuits(g) ? ConvPath.Shifted : ConvPath.Im2Col;
+    }
+
+    /// <summary>Threads the shifted-rows filter gradient shares its steps between: at most one per step.</summary>
+    private static int ShiftedFilterThreads(in Conv2DGeometry g, int threads) => Math.Max(1, Math.Min(threads, ShiftedConv.FilterCellCount(g)));
 
     /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
     private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
@@ -377,9 +391,17 @@ public static class Conv2DCpu
         {
             return;
         }
-        if (ChooseFilter(g, allowed) == ConvPath.Winograd && workspace.Length >= FilterWorkspaceSize(g, batch, 1, ConvPath.Winograd))
+        var path = ChooseFilter(g, allowed);
+        if (path != ConvPath.Im2Col && workspace.Length >= FilterWorkspaceSize(g, batch, 1, path))
         {
-            BackwardFilterWinograd(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads);
+            if (path == ConvPath.Winograd)
+            {
+                BackwardFilterWinograd(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads);
+            }
+            else
+            {
+                BackwardFilterShifted(input, dOutput, batch, g, dWeight, dBias, workspace, maxThreads);
+            }
             return;
         }
         var columns = ColumnsPerThread(g);
@@ -467,6 +489,31 @@ public static class Conv2DCpu
             CpuThreads.Run(work, threads);
         }
         AddPartials(dWeight[..g.WeightSize], workspace, parts);
+    }
+
+    /// <summary>
+    /// BackwardFilter by shifted rows (<see cref="ShiftedConv.FilterCells"/>): the steps, each 8 filters x 3 rows of
+    /// dWeight over the whole batch, are shared between threads in contiguous runs. Each weight is summed by one step
+    /// in the same order for any thread count, so the bits do not depend on it, and no partial gradients are needed.
+    /// </summary>
+    private static unsafe void BackwardFilterShifted(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
+        Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads)
+    {
+        var cells = ShiftedConv.FilterCellCount(g);
+        var threads = ShiftedFilterThreads(g, Math.Min(CpuThreads.Count, maxThreads));
+        while (threads > 1 && (long)ShiftedConv.FilterThreadLength(g, (cells + threads - 1) / threads) * threads > workspace.Length)
+        {
+            threads--;
+        }
+        var per = ShiftedConv.FilterThreadLength(g, (cells + threads - 1) / threads);
+        // Safe: as in Forward; each worker writes only its own steps' weights of dWeight, its own filters of dBias and
+        // its own scratch.
+        fixed (float* pi = input, pd = dOutput, pw = dWeight, pb = dBias, ps = workspace)
+        {
+            var work = t_shiftedFilter ??= new ShiftedFilterWork();
+            work.Set(g, batch, pi, pd, pw, pb, dBias.Length, ps, per);
+            CpuThreads.Run(work, threads);
+        }
     }
 
     /// <summary>dBias[k] += sum over the batch of dOutput[n, k, :, :] for the filters [k0, k1), images in order.</summary>
@@ -961,6 +1008,48 @@ public static class Conv2DCpu
             {
                 var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
                 AccumulateBias(dOutput, _batch, g, new Span<float>(_dBias, _biasLength), k0, k1);
+            }
+        }
+    }
+
+    private sealed unsafe class ShiftedFilterWork : IWorkItem
+    {
+        private Conv2DGeometry _g;
+        private int _batch;
+        private float* _input;
+        private float* _dOutput;
+        private float* _dWeight;
+        private float* _dBias;
+        private int _biasLength;
+        private float* _workspace;
+        private int _per;
+
+        public void Set(in Conv2DGeometry g, int batch, float* input, float* dOutput, float* dWeight, float* dBias, int biasLength, float* workspace, int per)
+        {
+            _g = g;
+            _batch = batch;
+            _input = input;
+            _dOutput = dOutput;
+            _dWeight = dWeight;
+            _dBias = dBias;
+            _biasLength = biasLength;
+            _workspace = workspace;
+            _per = per;
+        }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var g = _g;
+            var (c0, c1) = CpuThreads.Slice(ShiftedConv.FilterCellCount(g), threadIndex, threadCount);
+            if (c1 > c0)
+            {
+                ShiftedConv.FilterCells(new ReadOnlySpan<float>(_input, _batch * g.InputSize), new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize),
+                    g, _batch, c0, c1, new Span<float>(_dWeight, g.WeightSize), new Span<float>(_workspace + (nint)threadIndex * _per, _per));
+            }
+            if (_biasLength > 0)
+            {
+                var (k0, k1) = CpuThreads.Slice(g.Filters, threadIndex, threadCount);
+                AccumulateBias(new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize), _batch, g, new Span<float>(_dBias, _biasLength), k0, k1);
             }
         }
     }

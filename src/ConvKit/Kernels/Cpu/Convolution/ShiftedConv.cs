@@ -124,31 +124,9 @@ internal static unsafe class ShiftedConv
         var filters = PaddedFilters(g.Filters);
         var padded = scratch[..PaddedLength(g)];
         var frame = scratch.Slice(PaddedLength(g), FrameLength(g));
-        // Safe: every row copy stays inside x and padded (CopyRow checks both ends).
-        fixed (float* px = x, pp = padded)
-        {
-            var xEnd = px + g.InputSize;
-            var pEnd = pp + padded.Length;
-            for (var c = 0; c < g.Channels; c++)
-            {
-                for (var h = 0; h < g.Height; h++)
-                {
-                    CopyRow(px + (c * g.Height + h) * g.Width, xEnd, pp + (c * hp + g.PadTop + h) * wp + g.PadLeft, pEnd, g.Width, zeroTail: true);
-                }
-            }
-        }
+        CopyPadded(x, g, padded);
         Span<int> offsets = stackalloc int[rows];
-        var r = 0;
-        for (var c = 0; c < g.Channels; c++)
-        {
-            for (var kh = 0; kh < g.KernelHeight; kh++)
-            {
-                for (var kw = 0; kw < g.KernelWidth; kw++)
-                {
-                    offsets[r++] = (c * hp + kh * g.DilationHeight) * wp + kw * g.DilationWidth;
-                }
-            }
-        }
+        Offsets(g, offsets);
         Span<float> blockBias = stackalloc float[Mr];
         // Safe: packed holds filters * rows floats (PackedLength), every read of the padded image stays below
         // offsets[rows - 1] + columns <= PaddedLength (the slack covers the last step's overrun), and the frame
@@ -190,6 +168,64 @@ internal static unsafe class ShiftedConv
                 }
             }
         }
+    }
+
+    /// <summary>Copies image x (C, H, W) into the interior of the padded image, whose borders stay as they are (zero).</summary>
+    private static void CopyPadded(ReadOnlySpan<float> x, in Conv2DGeometry g, Span<float> padded)
+    {
+        var wp = PaddedWidth(g);
+        var hp = PaddedHeight(g);
+        // Safe: each row copy reads W floats of its row of x and writes W rounded up to 16 from (c, PadTop + h,
+        // PadLeft); the last ends at most 15 floats past the padded image's interior, inside the slack of Wp + 32.
+        var mask = TailMask(g.Width);
+        fixed (float* px = x, pp = padded)
+        {
+            for (var c = 0; c < g.Channels; c++)
+            {
+                for (var h = 0; h < g.Height; h++)
+                {
+                    CopyRowZeroed(px + (c * g.Height + h) * g.Width, pp + (c * hp + g.PadTop + h) * wp + g.PadLeft, g.Width, mask);
+                }
+            }
+        }
+    }
+
+    /// <summary>offsets[r] = offset(r) for the im2col rows r = (c, kh, kw); any further entries are left as they are.</summary>
+    private static void Offsets(in Conv2DGeometry g, Span<int> offsets)
+    {
+        var wp = PaddedWidth(g);
+        var hp = PaddedHeight(g);
+        var r = 0;
+        for (var c = 0; c < g.Channels; c++)
+        {
+            for (var kh = 0; kh < g.KernelHeight; kh++)
+            {
+                for (var kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    offsets[r++] = (c * hp + kh * g.DilationHeight) * wp + kw * g.DilationWidth;
+                }
+            }
+        }
+    }
+
+    /// <summary>The lanes of the last vector of a row of <paramref name="count"/> floats that hold the row's own floats: all ones, else zero.</summary>
+    private static Vector512<float> TailMask(int count) =>
+        Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)(count - (count - 1) / 16 * 16)));
+
+    /// <summary>
+    /// dst[0, count) = src[0, count) and dst[count, count rounded up to 16) = 0, in whole 16-wide vectors, reading only
+    /// src[0, count) (the last vector by a masked load); <paramref name="tailMask"/> is <see cref="TailMask"/>(count).
+    /// Rows copied in increasing order overwrite the zeros an earlier row wrote past its end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRowZeroed(float* src, float* dst, int count, Vector512<float> tailMask)
+    {
+        var full = (count - 1) / 16 * 16;
+        for (var j = 0; j < full; j += 16)
+        {
+            Vector512.Load(src + j).Store(dst + j);
+        }
+        Avx512F.MaskLoad(src + full, tailMask, Vector512<float>.Zero).Store(dst + full);
     }
 
     /// <summary>
@@ -320,5 +356,215 @@ internal static unsafe class ShiftedConv
         c61.Store(c + 6 * ldc + 16);
         c70.Store(c + 7 * ldc);
         c71.Store(c + 7 * ldc + 16);
+    }
+
+    /// <summary>Taps (im2col rows) a filter-gradient step takes at once, against <see cref="Mr"/> filters.</summary>
+    private const int Taps = 3;
+
+    /// <summary>
+    /// Whether the filter gradient of <paramref name="g"/> runs on this path on this machine: as <see cref="Suits"/>,
+    /// except that the output-gradient frame is read eight filters at a time, so only eight of its rows need to stay
+    /// in L1, and the vector sums must stay within 1 MiB.
+    /// </summary>
+    public static bool FilterSuits(in Conv2DGeometry g) =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && g.StrideHeight == 1 && g.StrideWidth == 1 && g.Groups == 1
+        && g.Filters >= Mr
+        && !g.IsPointwise && g.PadTop >= 0 && g.PadLeft >= 0 && g.PadBottom >= 0 && g.PadRight >= 0
+        && g.ColumnRows <= 4096 && PaddedLength(g) <= MaxScratch && Mr * GradientColumns(g) <= MaxScratch / 2
+        && SumsLength(g) <= 1 << 18;
+
+    /// <summary>Frame positions of the output gradient per filter: OH * Wp rounded up to whole vectors.</summary>
+    private static int GradientColumns(in Conv2DGeometry g) => (g.OutHeight * PaddedWidth(g) + 15) / 16 * 16;
+
+    /// <summary>Im2col rows rounded up to whole filter-gradient steps.</summary>
+    private static int PaddedRows(in Conv2DGeometry g) => (g.ColumnRows + Taps - 1) / Taps * Taps;
+
+    /// <summary>The vector sums of every step: one 16-wide vector per padded filter and padded row.</summary>
+    private static int SumsLength(in Conv2DGeometry g) => PaddedFilters(g.Filters) * PaddedRows(g) * 16;
+
+    /// <summary>The output-gradient frame plus one vector, for the last row copy's whole vector.</summary>
+    private static int GradientLength(in Conv2DGeometry g) => PaddedFilters(g.Filters) * GradientColumns(g) + 16;
+
+    /// <summary>The padded image rounded up to whole vectors, so the frame after it starts on a vector boundary.</summary>
+    private static int PaddedVectors(in Conv2DGeometry g) => (PaddedLength(g) + 15) / 16 * 16;
+
+    /// <summary>
+    /// Floats of scratch a thread needs for <see cref="FilterCells"/> over <paramref name="cells"/> steps: padded image,
+    /// output-gradient frame and the steps' vector sums, plus up to 15 floats skipped to start them on a 64-byte boundary.
+    /// </summary>
+    public static int FilterThreadLength(in Conv2DGeometry g, int cells) => 15 + PaddedVectors(g) + GradientLength(g) + cells * Mr * Taps * 16;
+
+    /// <summary>
+    /// The filter gradient's steps: 8 filters x 3 im2col rows each, in blocks of filters; threads take contiguous runs
+    /// of them (<see cref="FilterCells"/>).
+    /// </summary>
+    public static int FilterCellCount(in Conv2DGeometry g) => PaddedFilters(g.Filters) / Mr * (PaddedRows(g) / Taps);
+
+    /// <summary>
+    /// dWeight[k, r] += sum over the batch's images and output positions of dy[n, k, oh, ow] * im2col(x[n])[r, (oh, ow)]
+    /// for the filters and rows of the steps [c0, c1): the filter gradient without unfolding the images. Per image,
+    /// the output gradient is copied into a frame with Wp columns per output row, zero past OW, so that
+    /// <code>
+    /// dWeight[k, r] += sum over frame positions f of frame[k, f] * padded[offset(r) + f]
+    /// </code>
+    /// a dot product of two contiguous runs. A step holds 8 filters x 3 rows of 16-wide sums in registers, loading three
+    /// runs of the padded image and eight of the frame per 24 fused multiply-adds; the sums are kept per lane over the
+    /// whole batch and added across lanes once at its end. Each weight's sum is taken in the same order whichever
+    /// steps a call takes, so the bits do not depend on how threads share them. The scratch holds
+    /// <see cref="FilterThreadLength"/>(g, c1 - c0) floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FilterCells(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2DGeometry g, int batch, int c0, int c1,
+        Span<float> dWeight, Span<float> scratch)
+    {
+        if (!FilterSuits(g) || batch < 1 || c0 < 0 || c1 > FilterCellCount(g) || c0 >= c1 || x.Length < (long)batch * g.InputSize
+            || dy.Length < (long)batch * g.OutputSize || dWeight.Length < g.WeightSize || scratch.Length < FilterThreadLength(g, c1 - c0))
+        {
+            throw new ArgumentException($"FilterCells needs a geometry that suits, a batch inside x and dy, steps inside 0..{FilterCellCount(g)}, {g.WeightSize} floats of dWeight and {FilterThreadLength(g, c1 - c0)} of scratch.");
+        }
+        var wp = PaddedWidth(g);
+        var rows = g.ColumnRows;
+        var paddedRows = PaddedRows(g);
+        var steps = paddedRows / Taps;
+        var columns = GradientColumns(g);
+        // Aligned frame rows and sums keep their loads within one cache line each; so do the padded image's rows
+        // when Wp is a multiple of 16.
+        int skip;
+        fixed (float* p = scratch)
+        {
+            skip = (int)((16 - ((nint)p & 63) / 4) & 15);
+        }
+        var padded = scratch.Slice(skip, PaddedLength(g));
+        var frame = scratch.Slice(skip + PaddedVectors(g), GradientLength(g));
+        var sums = scratch.Slice(skip + PaddedVectors(g) + GradientLength(g), (c1 - c0) * Mr * Taps * 16);
+        // Cleared on every call: where the buffers start depends on the scratch's address.
+        padded.Clear();
+        frame.Clear();
+        // Rows past the last one read from the start of the padded image; their sums are never used.
+        Span<int> offsets = stackalloc int[paddedRows];
+        offsets.Clear();
+        Offsets(g, offsets);
+        var ow = g.OutWidth;
+        var plane = g.OutPlane;
+        var mask = TailMask(ow);
+        // The frame holds only the filters of this call's blocks.
+        var k0 = c0 / steps * Mr;
+        var k1 = Math.Min(g.Filters, ((c1 - 1) / steps + 1) * Mr);
+        for (var n = 0; n < batch; n++)
+        {
+            CopyPadded(x.Slice(n * g.InputSize, g.InputSize), g, padded);
+            // Safe: each row copy reads OW floats of its row of dy and writes OW rounded up to 16 from (k, oh * Wp);
+            // the last ends at most 15 floats past the last filter's OH * Wp positions, inside the frame's spare vector.
+            // Rows are copied in increasing order, so a copy's zero tail only lands where a later row goes or on a
+            // zero column.
+            fixed (float* pd = dy, pf = frame)
+            {
+                var image = pd + (nint)n * g.OutputSize;
+                for (var k = k0; k < k1; k++)
+                {
+                    for (var oh = 0; oh < g.OutHeight; oh++)
+                    {
+                        CopyRowZeroed(image + k * plane + oh * ow, pf + k * columns + oh * wp, ow, mask);
+                    }
+                }
+            }
+            // Safe: offsets[r] + columns <= PaddedLength for every row (the slack covers the last vector's overrun),
+            // the frame holds PaddedFilters rows of columns floats, and the sums 24 vectors per step.
+            fixed (float* px = padded, pf = frame, ps = sums)
+            fixed (int* po = offsets)
+            {
+                for (var c = c0; c < c1; c++)
+                {
+                    var b = c / steps;
+                    var r = c % steps * Taps;
+                    FilterStep(pf + (nint)b * Mr * columns, columns, px + po[r], px + po[r + 1], px + po[r + 2], columns,
+                        ps + (nint)(c - c0) * Mr * Taps * 16, Taps * 16, n == 0);
+                }
+            }
+        }
+        // Safe: as above, for the sums and dWeight.
+        fixed (float* ps = sums, pw = dWeight)
+        {
+            for (var c = c0; c < c1; c++)
+            {
+                var b = c / steps;
+                var r0 = c % steps * Taps;
+                for (var i = 0; i < Mr; i++)
+                {
+                    var k = b * Mr + i;
+                    for (var j = 0; j < Taps; j++)
+                    {
+                        if (k < g.Filters && r0 + j < rows)
+                        {
+                            pw[k * rows + r0 + j] += Vector512.Sum(Vector512.Load(ps + ((nint)(c - c0) * Mr * Taps + i * Taps + j) * 16));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// s[i, j] (+)= sum over f in [0, length) step 16 of d[i * ldd + f..] * xj[f..], lane by lane, for 8 filters i and
+    /// 3 rows j; s[i, j] is the vector at s + i * lds + j * 16, started from zero when <paramref name="first"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void FilterStep(float* d, nint ldd, float* x0, float* x1, float* x2, int length, float* s, nint lds, bool first)
+    {
+        Vector512<float> s00, s01, s02, s10, s11, s12, s20, s21, s22, s30, s31, s32;
+        Vector512<float> s40, s41, s42, s50, s51, s52, s60, s61, s62, s70, s71, s72;
+        if (first)
+        {
+            s00 = s01 = s02 = s10 = s11 = s12 = s20 = s21 = s22 = s30 = s31 = s32 = Vector512<float>.Zero;
+            s40 = s41 = s42 = s50 = s51 = s52 = s60 = s61 = s62 = s70 = s71 = s72 = Vector512<float>.Zero;
+        }
+        else
+        {
+            s00 = Vector512.Load(s); s01 = Vector512.Load(s + 16); s02 = Vector512.Load(s + 32);
+            s10 = Vector512.Load(s + lds); s11 = Vector512.Load(s + lds + 16); s12 = Vector512.Load(s + lds + 32);
+            s20 = Vector512.Load(s + 2 * lds); s21 = Vector512.Load(s + 2 * lds + 16); s22 = Vector512.Load(s + 2 * lds + 32);
+            s30 = Vector512.Load(s + 3 * lds); s31 = Vector512.Load(s + 3 * lds + 16); s32 = Vector512.Load(s + 3 * lds + 32);
+            s40 = Vector512.Load(s + 4 * lds); s41 = Vector512.Load(s + 4 * lds + 16); s42 = Vector512.Load(s + 4 * lds + 32);
+            s50 = Vector512.Load(s + 5 * lds); s51 = Vector512.Load(s + 5 * lds + 16); s52 = Vector512.Load(s + 5 * lds + 32);
+            s60 = Vector512.Load(s + 6 * lds); s61 = Vector512.Load(s + 6 * lds + 16); s62 = Vector512.Load(s + 6 * lds + 32);
+            s70 = Vector512.Load(s + 7 * lds); s71 = Vector512.Load(s + 7 * lds + 16); s72 = Vector512.Load(s + 7 * lds + 32);
+        }
+        var d1 = d + ldd;
+        var d2 = d + 2 * ldd;
+        var d3 = d + 3 * ldd;
+        var d4 = d + 4 * ldd;
+        var d5 = d + 5 * ldd;
+        var d6 = d + 6 * ldd;
+        var d7 = d + 7 * ldd;
+        for (nint f = 0; f < length; f += 16)
+        {
+            var b0 = Vector512.Load(x0 + f);
+            var b1 = Vector512.Load(x1 + f);
+            var b2 = Vector512.Load(x2 + f);
+            var a = Vector512.Load(d + f);
+            s00 = Vector512.FusedMultiplyAdd(a, b0, s00); s01 = Vector512.FusedMultiplyAdd(a, b1, s01); s02 = Vector512.FusedMultiplyAdd(a, b2, s02);
+            a = Vector512.Load(d1 + f);
+            s10 = Vector512.FusedMultiplyAdd(a, b0, s10); s11 = Vector512.FusedMultiplyAdd(a, b1, s11); s12 = Vector512.FusedMultiplyAdd(a, b2, s12);
+            a = Vector512.Load(d2 + f);
+            s20 = Vector512.FusedMultiplyAdd(a, b0, s20); s21 = Vector512.FusedMultiplyAdd(a, b1, s21); s22 = Vector512.FusedMultiplyAdd(a, b2, s22);
+            a = Vector512.Load(d3 + f);
+            s30 = Vector512.FusedMultiplyAdd(a, b0, s30); s31 = Vector512.FusedMultiplyAdd(a, b1, s31); s32 = Vector512.FusedMultiplyAdd(a, b2, s32);
+            a = Vector512.Load(d4 + f);
+            s40 = Vector512.FusedMultiplyAdd(a, b0, s40); s41 = Vector512.FusedMultiplyAdd(a, b1, s41); s42 = Vector512.FusedMultiplyAdd(a, b2, s42);
+            a = Vector512.Load(d5 + f);
+            s50 = Vector512.FusedMultiplyAdd(a, b0, s50); s51 = Vector512.FusedMultiplyAdd(a, b1, s51); s52 = Vector512.FusedMultiplyAdd(a, b2, s52);
+            a = Vector512.Load(d6 + f);
+            s60 = Vector512.FusedMultiplyAdd(a, b0, s60); s61 = Vector512.FusedMultiplyAdd(a, b1, s61); s62 = Vector512.FusedMultiplyAdd(a, b2, s62);
+            a = Vector512.Load(d7 + f);
+            s70 = Vector512.FusedMultiplyAdd(a, b0, s70); s71 = Vector512.FusedMultiplyAdd(a, b1, s71); s72 = Vector512.FusedMultiplyAdd(a, b2, s72);
+        }
+        s00.Store(s); s01.Store(s + 16); s02.Store(s + 32);
+        s10.Store(s + lds); s11.Store(s + lds + 16); s12.Store(s + lds + 32);
+        s20.Store(s + 2 * lds); s21.Store(s + 2 * lds + 16); s22.Store(s + 2 * lds + 32);
+        s30.Store(s + 3 * lds); s31.Store(s + 3 * lds + 16); s32.Store(s + 3 * lds + 32);
+        s40.Store(s + 4 * lds); s41.Store(s + 4 * lds + 16); s42.Store(s + 4 * lds + 32);
+        s50.Store(s + 5 * lds); s51.Store(s + 5 * lds + 16); s52.Store(s + 5 * lds + 32);
+        s60.Store(s + 6 * lds); s61.Store(s + 6 * lds + 16); s62.Store(s + 6 * lds + 32);
+        s70.Store(s + 7 * lds); s71.Store(s + 7 * lds + 16); s72.Store(s + 7 * lds + 32);
     }
 }
