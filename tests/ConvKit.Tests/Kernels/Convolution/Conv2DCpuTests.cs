@@ -258,8 +258,10 @@ public class Conv2DCpuTests
         {
             Assert.False(ShiftedConv.Suits(ConvCases.Get(name)), name);
         }
-        // Larger images keep the im2col path: the padded copy or the frame would not stay in L1.
-        Assert.False(ShiftedConv.Suits(ConvCases.Get("keras-mnist conv1")));
+        // keras-mnist-cnn's first layer: 32 filters of 26 x 28 frame positions, copied out 8 filters at a time.
+        Assert.True(ShiftedConv.Suits(ConvCases.Get("keras-mnist conv1")));
+        // Larger images keep the im2col path: the padded copy or a block's frame would not stay in L1.
+        Assert.False(ShiftedConv.Suits(ConvCases.Get("keras-mnist conv2")));
         Assert.False(ShiftedConv.Suits(Conv2DGeometry.Create(64, 112, 112, 64, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)));
     }
 
@@ -400,9 +402,9 @@ public class Conv2DCpuTests
         var s = ConvCases.Get("seed-mnist conv1");
         if (Conv2DCpu.Choose(s, ConvPath.Fastest, backwardData: false) == ConvPath.Shifted)
         {
-            // 16 packed filters of 9 rows; per thread a 1x30x30 padded image plus slack (30 + 32) and a 16 x 864
-            // frame (28 rows of 30 rounded up to 32-wide steps) with one vector to spare.
-            Assert.Equal(16 * 9 + 2 * (30 * 30 + 30 + 32 + 16 * 864 + 16), Conv2DCpu.ForwardWorkspaceSize(s, 5, 2));
+            // 16 packed filters of 9 rows; per thread a 1x30x30 padded image plus slack (30 + 32) and one 8-filter
+            // block's 8 x 864 frame (28 rows of 30 rounded up to 32-wide steps) with one vector to spare.
+            Assert.Equal(16 * 9 + 2 * (30 * 30 + 30 + 32 + 8 * 864 + 16), Conv2DCpu.ForwardWorkspaceSize(s, 5, 2));
         }
         Assert.Equal(2 * columns, Conv2DCpu.BackwardFilterWorkspaceSize(g, 1, 2));
         Assert.Equal(0, Conv2DCpu.ForwardWorkspaceSize(ConvCases.Get("pointwise"), 5, 2));
