@@ -379,8 +379,8 @@ internal static unsafe class ShiftedConv
     /// <summary>The vector sums of every step: one 16-wide vector per padded filter and padded row.</summary>
     private static int SumsLength(in Conv2DGeometry g) => PaddedFilters(g.Filters) * PaddedRows(g) * 16;
 
-    /// <summary>The output-gradient frame plus one vector, for the last row copy's whole vector.</summary>
-    private static int GradientLength(in Conv2DGeometry g) => PaddedFilters(g.Filters) * GradientColumns(g) + 16;
+    /// <summary>One 8-filter block's output-gradient frame plus one vector, for the last row copy's whole vector.</summary>
+    private static int GradientLength(in Conv2DGeometry g) => Mr * GradientColumns(g) + 16;
 
     /// <summary>The padded image rounded up to whole vectors, so the frame after it starts on a vector boundary.</summary>
     private static int PaddedVectors(in Conv2DGeometry g) => (PaddedLength(g) + 15) / 16 * 16;
@@ -444,37 +444,39 @@ internal static unsafe class ShiftedConv
         var ow = g.OutWidth;
         var plane = g.OutPlane;
         var mask = TailMask(ow);
-        // The frame holds only the filters of this call's blocks.
-        var k0 = c0 / steps * Mr;
-        var k1 = Math.Min(g.Filters, ((c1 - 1) / steps + 1) * Mr);
         for (var n = 0; n < batch; n++)
         {
             CopyPadded(x.Slice(n * g.InputSize, g.InputSize), g, padded);
-            // Safe: each row copy reads OW floats of its row of dy and writes OW rounded up to 16 from (k, oh * Wp);
-            // the last ends at most 15 floats past the last filter's OH * Wp positions, inside the frame's spare vector.
-            // Rows are copied in increasing order, so a copy's zero tail only lands where a later row goes or on a
-            // zero column.
-            fixed (float* pd = dy, pf = frame)
-            {
-                var image = pd + (nint)n * g.OutputSize;
-                for (var k = k0; k < k1; k++)
-                {
-                    for (var oh = 0; oh < g.OutHeight; oh++)
-                    {
-                        CopyRowZeroed(image + k * plane + oh * ow, pf + k * columns + oh * wp, ow, mask);
-                    }
-                }
-            }
-            // Safe: offsets[r] + columns <= PaddedLength for every row (the slack covers the last vector's overrun),
-            // the frame holds PaddedFilters rows of columns floats, and the sums 24 vectors per step.
-            fixed (float* px = padded, pf = frame, ps = sums)
+            // Safe: each row copy reads OW floats of its row of dy and writes OW rounded up to 16 from (i, oh * Wp)
+            // of the frame's 8 rows; the last ends at most 15 floats past the 8th row's OH * Wp positions, inside the
+            // frame's spare vector. Rows are copied in increasing order, so a copy's zero tail only lands where a later
+            // row goes or on a zero column. offsets[r] + columns <= PaddedLength for every row (the slack covers the
+            // last vector's overrun), and the sums hold 24 vectors per step.
+            fixed (float* pd = dy, px = padded, pf = frame, ps = sums)
             fixed (int* po = offsets)
             {
+                var image = pd + (nint)n * g.OutputSize;
+                var block = -1;
                 for (var c = c0; c < c1; c++)
                 {
                     var b = c / steps;
+                    if (b != block)
+                    {
+                        // One block of 8 filters at a time, so the frame stays in L1 with the padded image.
+                        block = b;
+                        var count = Math.Min(Mr, g.Filters - b * Mr);
+                        for (var i = 0; i < count; i++)
+                        {
+                            for (var oh = 0; oh < g.OutHeight; oh++)
+                            {
+                                CopyRowZeroed(image + (b * Mr + i) * plane + oh * ow, pf + i * columns + oh * wp, ow, mask);
+                            }
+                        }
+                        // In a last, partial block the rows past the last filter keep an earlier block's rows (or
+                        // zeros); their sums are never used.
+                    }
                     var r = c % steps * Taps;
-                    FilterStep(pf + (nint)b * Mr * columns, columns, px + po[r], px + po[r + 1], px + po[r + 2], columns,
+                    FilterStep(pf, columns, px + po[r], px + po[r + 1], px + po[r + 2], columns,
                         ps + (nint)(c - c0) * Mr * Taps * 16, Taps * 16, n == 0);
                 }
             }
