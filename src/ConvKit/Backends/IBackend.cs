@@ -66,8 +66,11 @@ public interface IBackend
     /// <summary>Floats of the weight cache <see cref="Conv2DForward"/> can use for <paramref name="geometry"/>; 0 for none.</summary>
     int Conv2DWeightCacheSize(in Conv2DGeometry geometry);
 
-    /// <summary>dx = dy ⋆ᵀ w (overwrites dx).</summary>
-    void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace);
+    /// <summary>
+    /// dx = dy ⋆ᵀ w (overwrites dx); with <paramref name="reluInput"/> (the convolution's input, when it is a ReLU's
+    /// output), dx is kept only where that input is above 0: the ReLU's backward pass as well.
+    /// </summary>
+    void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace, Tensor? reluInput = null);
 
     /// <summary>dWeight += x ⋆ dy, dBias += Σ dy (accumulate).</summary>
     void Conv2DBackwardFilter(Tensor x, Tensor dy, Tensor dWeight, Tensor? dBias, in Conv2DGeometry geometry, Tensor workspace);

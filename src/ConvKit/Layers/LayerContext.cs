@@ -44,8 +44,9 @@ public sealed class LayerContext
     public bool GradientIsPreActivation { get; internal set; }
 
     /// <summary>
-    /// Whether this max pooling layer's backward pass also takes its input's ReLU (the fused activation of the layer
-    /// before it, whose only reader it is): the model then hands that layer its gradient as already pre-activation.
+    /// Whether this max pooling or convolution layer's backward pass also takes its input's ReLU (the fused activation
+    /// of the layer before it, whose only reader it is): the model then hands that layer its gradient as already
+    /// pre-activation.
     /// Set only in training steps.
     /// </summary>
     internal bool FoldsInputRelu { get; set; }

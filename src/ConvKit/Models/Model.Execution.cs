@@ -232,9 +232,10 @@ public partial class Model
                 seededBeforeActivation |= starts[s] == i && preActivation[s];
             }
             ctx.GradientIsPreActivation = seededBeforeActivation || plan.BeforeActivation[i];
-            // In training, a max pooling after a ReLU routes its gradient only to positive maxima, which is the ReLU's
-            // backward pass as well: the layer before then skips its own (the same bits, one pass fewer).
-            ctx.FoldsInputRelu = training && FoldReluIntoPooling && mode == BackpropMode.Vanilla && _reluIntoPool[i]
+            // In training, a max pooling after a ReLU routes its gradient only to positive maxima, and a convolution
+            // after one keeps its input gradient only where its input is positive; either is the ReLU's backward pass
+            // as well, so the layer before skips its own (the same bits, one pass fewer).
+            ctx.FoldsInputRelu = training && FoldInputRelu && mode == BackpropMode.Vanilla && _takesInputRelu[i]
                 && args[0] is not null && plan.EdgeGradients[i][0] is null;
             if (!any && (!parameterGradients || node.Layer.Parameters.Count == 0))
             {
@@ -267,8 +268,8 @@ public partial class Model
         }
     }
 
-    /// <summary>Whether training steps let max pooling take the ReLU before it (tests turn it off to compare).</summary>
-    internal bool FoldReluIntoPooling { get; set; } = true;
+    /// <summary>Whether training steps let max pooling and convolutions take the ReLU before them (tests turn it off to compare).</summary>
+    internal bool FoldInputRelu { get; set; } = true;
 
     private ExecutionPlan LastPlan() => _last ?? throw new ConvKitException("Run a forward pass first (Forward or Predict).");
 

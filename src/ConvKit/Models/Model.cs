@@ -1,6 +1,7 @@
 using ConvKit.Backends;
 using ConvKit.Backends.Cpu;
 using ConvKit.Layers;
+using ConvKit.Layers.Convolution;
 using ConvKit.Layers.Pooling;
 using ConvKit.Tensors;
 
@@ -29,10 +30,10 @@ public partial class Model
     private int[] _fanOut = [];
 
     /// <summary>
-    /// Per node: a max pooling whose only input is a layer with a fused ReLU that nothing else reads, so in training its
-    /// backward pass can take that ReLU too (<see cref="LayerContext.FoldsInputRelu"/>).
+    /// Per node: a max pooling or convolution whose only input is a layer with a fused ReLU that nothing else reads, so
+    /// in training its backward pass can take that ReLU too (<see cref="LayerContext.FoldsInputRelu"/>).
     /// </summary>
-    private bool[] _reluIntoPool = [];
+    private bool[] _takesInputRelu = [];
 
     public Model(SymbolicTensor input, SymbolicTensor output, string? name = null, int seed = DefaultSeed)
         : this([input], [output], name, seed)
@@ -143,11 +144,11 @@ public partial class Model
         {
             _fanOut[_index[o]]++;
         }
-        _reluIntoPool = new bool[_nodes.Length];
+        _takesInputRelu = new bool[_nodes.Length];
         for (var i = 0; i < _nodes.Length; i++)
         {
             var ins = _inboundIndex[i];
-            _reluIntoPool[i] = _nodes[i].Layer is MaxPool2D && ins.Length == 1 && _fanOut[ins[0]] == 1
+            _takesInputRelu[i] = _nodes[i].Layer is MaxPool2D or Conv2D && ins.Length == 1 && _fanOut[ins[0]] == 1
                 && _nodes[ins[0]].Layer.FusedActivation == ActivationKind.Relu;
         }
         _layers = _nodes.Select(n => n.Layer).Distinct().ToArray();

@@ -124,7 +124,40 @@ public class ShardedTrainingTests
             var (x, labels) = Data(n);
             var folded = Create();
             var plain = Create();
-            plain.FoldReluIntoPooling = false;
+            plain.FoldInputRelu = false;
+            for (var step = 0; step < 3; step++)
+            {
+                Assert.Equal(plain.TrainOnBatch(x, labels), folded.TrainOnBatch(x, labels));
+            }
+            Assert.Equal(Weights(plain), Weights(folded));
+        }
+    }
+
+    [Theory]
+    // 16 -> 16: backward data on Winograd, which keeps the gradient where the input is positive in its output
+    // transform; 16 -> 8: on shifted rows, which applies the ReLU's backward pass after.
+    [InlineData(16)]
+    [InlineData(8)]
+    public void ConvolutionThatTakesTheReluBeforeItChangesNoBit(int filters)
+    {
+        Model Build()
+        {
+            var model = new Sequential("conv-after-conv", 3,
+                new InputLayer(new Shape(1, 12, 12)),
+                new Conv2D(16, 3, padding: Padding.Same, activation: "relu"),
+                new Conv2D(filters, 3, padding: Padding.Same, activation: "relu"),
+                new MaxPool2D(2),
+                new Flatten(),
+                new Dense(10, "softmax"));
+            model.Compile(new Adam(), new SparseCategoricalCrossentropy(), ["accuracy"]);
+            return model;
+        }
+        foreach (var n in new[] { Batch, 8 })
+        {
+            var (x, labels) = Data(n);
+            var folded = Build();
+            var plain = Build();
+            plain.FoldInputRelu = false;
             for (var step = 0; step < 3; step++)
             {
                 Assert.Equal(plain.TrainOnBatch(x, labels), folded.TrainOnBatch(x, labels));

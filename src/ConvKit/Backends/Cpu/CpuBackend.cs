@@ -87,8 +87,9 @@ public sealed class CpuBackend : IBackend
 
     public int Conv2DWeightCacheSize(in Conv2DGeometry geometry) => Conv2DCpu.WeightCacheSize(geometry);
 
-    public void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace) =>
-        Conv2DCpu.BackwardData(dy.AsSpan(), weight.AsSpan(), dy.Shape[0], geometry, dx.AsSpan(), workspace.AsSpan());
+    public void Conv2DBackwardData(Tensor dy, Tensor weight, Tensor dx, in Conv2DGeometry geometry, Tensor workspace, Tensor? reluInput = null) =>
+        Conv2DCpu.BackwardData(dy.AsSpan(), weight.AsSpan(), dy.Shape[0], geometry, dx.AsSpan(), workspace.AsSpan(),
+            reluInput: reluInput is null ? [] : reluInput.AsSpan());
 
     public void Conv2DBackwardFilter(Tensor x, Tensor dy, Tensor dWeight, Tensor? dBias, in Conv2DGeometry geometry, Tensor workspace) =>
         Conv2DCpu.BackwardFilter(x.AsSpan(), dy.AsSpan(), x.Shape[0], geometry, dWeight.AsSpan(), dBias is null ? [] : dBias.AsSpan(), workspace.AsSpan());

@@ -189,7 +189,7 @@ public sealed class Conv2D : Layer
         }
         if (inputGradients[0] is { } dx)
         {
-            b.Conv2DBackwardData(d, Kernel.Value, dx, _geometry, workspace);
+            b.Conv2DBackwardData(d, Kernel.Value, dx, _geometry, workspace, context.FoldsInputRelu ? inputs[0] : null);
         }
     }
 

@@ -1,3 +1,4 @@
+using ConvKit.Kernels.Cpu.Activations;
 using ConvKit.Kernels.Cpu.Convolution;
 using ConvKit.Kernels.Cpu.Threading;
 
@@ -87,6 +88,33 @@ public class Conv2DCpuTests
                 previous = dInput;
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(CasesOnEveryPath))]
+    public void BackwardDataThroughAReluIsTheReluBackwardOfThePlainOne(string name, string pathName)
+    {
+        var g = ConvCases.Get(name);
+        var path = Enum.Parse<ConvPath>(pathName);
+        const int batch = 3;
+        var dOutput = ConvCases.Random(batch * g.OutputSize, 4);
+        var weight = ConvCases.Random(g.WeightSize, 5);
+        // A ReLU output: about half zeros, with a NaN, which is not above 0 either.
+        var reluInput = ConvCases.Random(batch * g.InputSize, 6).Select(v => Math.Max(v, 0f)).ToArray();
+        reluInput[reluInput.Length / 2] = float.NaN;
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var workspace = new float[Conv2DCpu.WorkspaceSize(g, batch, threads, path, backwardData: true)];
+            var expected = new float[batch * g.InputSize];
+            Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, expected, workspace, threads, path);
+            ActivationsCpu.ReluBackward(reluInput, expected, expected);
+            var dInput = new float[batch * g.InputSize];
+            dInput.AsSpan().Fill(float.NaN);
+            Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, threads, path, reluInput);
+            Assert.Equal(expected, dInput);
+        }
+        Assert.Throws<ArgumentException>(() => Conv2DCpu.BackwardData(dOutput, weight, batch, g, new float[batch * g.InputSize],
+            new float[Conv2DCpu.BackwardDataWorkspaceSize(g, batch, 1)], 1, new float[batch * g.InputSize - 1]));
     }
 
     /// <summary>Every case on the im2col and Winograd filter-gradient paths (Winograd falls back to im2col where it does not suit).</summary>

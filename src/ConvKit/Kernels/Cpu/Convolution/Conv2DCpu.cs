@@ -309,17 +309,40 @@ public static class Conv2DCpu
     /// <param name="dInput">Gradient with respect to the input, (batch, C, H, W); overwritten.</param>
     /// <param name="workspace">Scratch of at least <see cref="BackwardDataWorkspaceSize"/>(g, batch, 1) floats.</param>
     /// <param name="maxThreads">Upper bound on threads.</param>
+    /// <param name="reluInput">
+    /// Empty, or the input (batch, C, H, W) when it came out of a ReLU: dInput is then kept only where that input is
+    /// above 0, which makes it the gradient before the ReLU, the same bits as
+    /// <see cref="Activations.ActivationsCpu.ReluBackward"/> applied afterwards (on the Winograd path in the same pass).
+    /// </param>
     /// <exception cref="ArgumentException">Invalid geometry, or a span too short for its tensor.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative batch or maxThreads &lt; 1.</exception>
     public static void BackwardData(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
-        Span<float> dInput, Span<float> workspace, int maxThreads = int.MaxValue) =>
-        BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, maxThreads, ConvPath.Fastest);
+        Span<float> dInput, Span<float> workspace, int maxThreads = int.MaxValue, ReadOnlySpan<float> reluInput = default) =>
+        BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, maxThreads, ConvPath.Fastest, reluInput);
 
     /// <summary><see cref="BackwardData"/> on the path <see cref="Choose"/> picks for <paramref name="allowed"/>.</summary>
-    internal static unsafe void BackwardDataCore(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
-        Span<float> dInput, Span<float> workspace, int maxThreads, ConvPath allowed)
+    internal static void BackwardDataCore(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
+        Span<float> dInput, Span<float> workspace, int maxThreads, ConvPath allowed, ReadOnlySpan<float> reluInput = default)
     {
         CheckTensors(g, batch, dInput.Length, nameof(dInput), weight.Length, nameof(weight), 0, "bias", dOutput.Length, nameof(dOutput));
+        if (!reluInput.IsEmpty && (long)reluInput.Length < (long)batch * g.InputSize)
+        {
+            throw new ArgumentException($"reluInput holds {reluInput.Length} floats, the input needs {(long)batch * g.InputSize}.", nameof(reluInput));
+        }
+        if (BackwardDataUnmasked(dOutput, weight, batch, g, dInput, workspace, maxThreads, allowed, reluInput) && !reluInput.IsEmpty)
+        {
+            var n = batch * g.InputSize;
+            Activations.ActivationsCpu.ReluBackward(reluInput[..n], dInput[..n], dInput[..n]);
+        }
+    }
+
+    /// <summary>
+    /// The body of <see cref="BackwardDataCore"/>: true when it still has to apply <paramref name="reluInput"/>, false when
+    /// the path took it in its own pass (Winograd) or there is none.
+    /// </summary>
+    private static unsafe bool BackwardDataUnmasked(ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int batch, in Conv2DGeometry g,
+        Span<float> dInput, Span<float> workspace, int maxThreads, ConvPath allowed, ReadOnlySpan<float> reluInput)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
         var t = ShiftedConv.Transposed(g);
         var path = batch > 0 ? Choose(g, allowed, backwardData: true) : ConvPath.Im2Col;
@@ -329,19 +352,17 @@ public static class Conv2DCpu
             {
                 var packed = WinogradConv.PackedLength(t);
                 WinogradConv.TransformWeights(weight, g, transposeFlip: true, workspace[..packed]);
-                RunWinograd(dOutput, [], batch, t, dInput, workspace[..packed], workspace[packed..], maxThreads, relu: false);
+                RunWinograd(dOutput, [], batch, t, dInput, workspace[..packed], workspace[packed..], maxThreads, relu: false, reluInput);
+                return false;
             }
-            else
-            {
-                ShiftedConv.PackWeights(weight, g, transposeFlip: true, workspace[..ShiftedConv.PackedLength(t)]);
-                RunShifted(dOutput, g.OutputSize, [], batch, t, dInput, g.InputSize, workspace, maxThreads, relu: false);
-            }
-            return;
+            ShiftedConv.PackWeights(weight, g, transposeFlip: true, workspace[..ShiftedConv.PackedLength(t)]);
+            RunShifted(dOutput, g.OutputSize, [], batch, t, dInput, g.InputSize, workspace, maxThreads, relu: false);
+            return true;
         }
         var threads = BatchThreads(g, batch, workspace.Length, maxThreads);
         if (batch == 0)
         {
-            return;
+            return false;
         }
         var columns = ColumnsPerThread(g);
         if (threads == 1)
@@ -351,7 +372,7 @@ public static class Conv2DCpu
                 BackwardDataImage(dOutput.Slice(n * g.OutputSize, g.OutputSize), weight, g,
                     dInput.Slice(n * g.InputSize, g.InputSize), workspace[..columns], maxThreads);
             }
-            return;
+            return true;
         }
         // Safe: as in Forward.
         fixed (float* pd = dOutput, pw = weight, px = dInput, ps = workspace)
@@ -360,6 +381,7 @@ public static class Conv2DCpu
             work.Set(g, batch, pd, pw, px, ps, columns);
             CpuThreads.Run(work, threads);
         }
+        return true;
     }
 
     /// <summary>
@@ -566,21 +588,21 @@ public static class Conv2DCpu
     /// <paramref name="scratch"/>.
     /// </summary>
     private static unsafe void RunWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
-        Span<float> output, ReadOnlySpan<float> transformed, Span<float> scratch, int maxThreads, bool relu)
+        Span<float> output, ReadOnlySpan<float> transformed, Span<float> scratch, int maxThreads, bool relu, ReadOnlySpan<float> keep = default)
     {
         var per = WinogradConv.ThreadLength(g);
         var blocks = WinogradConv.Blocks(g, batch);
         var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), blocks), scratch.Length / per));
         if (threads == 1)
         {
-            WinogradConv.Run(input, transformed, bias, g, batch, output, 0, blocks, scratch[..per], relu);
+            WinogradConv.Run(input, transformed, bias, g, batch, output, 0, blocks, scratch[..per], relu, keep);
             return;
         }
         // Safe: as in Forward; each worker writes only its own blocks' output rows and its own scratch.
-        fixed (float* pi = input, pb = bias, po = output, pu = transformed, ps = scratch)
+        fixed (float* pi = input, pb = bias, po = output, pu = transformed, ps = scratch, pk = keep)
         {
             var work = t_winograd ??= new WinogradWork();
-            work.Set(g, batch, pi, pb, bias.Length, po, pu, transformed.Length, ps, per, relu);
+            work.Set(g, batch, pi, pb, bias.Length, po, pu, transformed.Length, ps, per, relu, keep.IsEmpty ? null : pk);
             CpuThreads.Run(work, threads);
         }
     }
@@ -771,10 +793,12 @@ public static class Conv2DCpu
         private float* _scratch;
         private int _per;
         private bool _relu;
+        private float* _keep;
 
         public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* transformed, int packed,
-            float* scratch, int per, bool relu)
+            float* scratch, int per, bool relu, float* keep)
         {
+            _keep = keep;
             _g = g;
             _batch = batch;
             _input = input;
@@ -798,7 +822,8 @@ public static class Conv2DCpu
             }
             WinogradConv.Run(new ReadOnlySpan<float>(_input, checked(_batch * g.InputSize)), new ReadOnlySpan<float>(_transformed, _packed),
                 new ReadOnlySpan<float>(_bias, _biasLength), g, _batch, new Span<float>(_output, checked(_batch * g.OutputSize)), start, end,
-                new Span<float>(_scratch + (nint)threadIndex * _per, _per), _relu);
+                new Span<float>(_scratch + (nint)threadIndex * _per, _per), _relu,
+                _keep is null ? default : new ReadOnlySpan<float>(_keep, checked(_batch * g.OutputSize)));
         }
     }
 

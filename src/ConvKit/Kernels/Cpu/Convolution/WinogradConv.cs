@@ -158,23 +158,28 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// Blocks [<paramref name="start"/>, <paramref name="end"/>) of x (batch, C, H, W) -> y (batch, K, OH, OW): writes
-    /// exactly the output rows of those blocks' tiles, then max(0, y) there when <paramref name="relu"/>.
+    /// exactly the output rows of those blocks' tiles, then max(0, y) there when <paramref name="relu"/>. With
+    /// <paramref name="keep"/> (batch, K, OH, OW), each output is kept only where keep is above 0 and is 0 elsewhere:
+    /// the backward pass of a ReLU whose output is keep, in the same pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, in Conv2DGeometry g, int batch,
-        Span<float> y, int start, int end, Span<float> scratch, bool relu)
+        Span<float> y, int start, int end, Span<float> scratch, bool relu, ReadOnlySpan<float> keep = default)
     {
         if ((long)x.Length < (long)batch * g.InputSize || (long)y.Length < (long)batch * g.OutputSize || packed.Length < PackedLength(g)
-            || scratch.Length < ThreadLength(g) || (!bias.IsEmpty && bias.Length < g.Filters) || start < 0 || end > Blocks(g, batch))
+            || scratch.Length < ThreadLength(g) || (!bias.IsEmpty && bias.Length < g.Filters) || start < 0 || end > Blocks(g, batch)
+            || (!keep.IsEmpty && (long)keep.Length < (long)batch * g.OutputSize))
         {
             throw new ArgumentException("Winograd convolution: a span is too short for the geometry and batch.");
         }
         scratch[..ThreadLength(g)].Clear();
         // Safe: the loads of the input are masked to the image's columns and made only for rows inside it, the stores
         // of the output are masked to its columns and made only for rows inside it, and the scratch reads and writes
-        // stay inside the lengths checked above (each V row and each output tile row has a vector of slack).
-        fixed (float* px = x, pu = packed, pb = bias, py = y, ps = scratch)
+        // stay inside the lengths checked above (each V row and each output tile row has a vector of slack); the loads
+        // of keep are masked as the stores are.
+        fixed (float* px = x, pu = packed, pb = bias, py = y, ps = scratch, pk = keep)
         {
+            var k = keep.IsEmpty ? null : pk;
             var v = ps;
             var m = v + VLength(g);
             var ys = m + MLength;
@@ -187,7 +192,7 @@ internal static unsafe class WinogradConv
                     {
                         Step(g.Channels, pu + (nint)e * UStride(g) + (nint)kb * g.Channels * Mr, v + (nint)e * EStride(g), m + e * Mr * Nr);
                     }
-                    OutputTransform(m, ys, bias.IsEmpty ? null : pb, g, batch, b, kb, py, relu);
+                    OutputTransform(m, ys, bias.IsEmpty ? null : pb, g, batch, b, kb, py, relu, k);
                 }
             }
         }
@@ -366,10 +371,11 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// y tiles = A^T m A (+ bias, then ReLU if asked) for filter block <paramref name="kb"/> of block <paramref name="block"/>,
-    /// each tile row's two output rows written with its columns interleaved back in place.
+    /// each tile row's two output rows written with its columns interleaved back in place, and kept only where
+    /// <paramref name="keep"/> (if not null, laid out as y) is above 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void OutputTransform(float* m, float* ys, float* bias, in Conv2DGeometry g, int batch, int block, int kb, float* y, bool relu)
+    private static void OutputTransform(float* m, float* ys, float* bias, in Conv2DGeometry g, int batch, int block, int kb, float* y, bool relu, float* keep)
     {
         var pitch = LanePitch(g);
         var th = TileHeight(g);
@@ -448,9 +454,16 @@ internal static unsafe class WinogradConv
                     }
                     var even = Vector512.Load(ys + 2 * r * YRow + lane);
                     var odd = Vector512.Load(ys + (2 * r + 1) * YRow + lane);
-                    var dst = y + (nint)n * g.OutputSize + f * plane + (nint)oh * g.OutWidth;
-                    Avx512F.MaskStore(dst, maskLo, Avx512F.PermuteVar16x32x2(even, interleaveLo, odd));
-                    Avx512F.MaskStore(dst + 16, maskHi, Avx512F.PermuteVar16x32x2(even, interleaveHi, odd));
+                    var at = (nint)n * g.OutputSize + f * plane + (nint)oh * g.OutWidth;
+                    var lo = Avx512F.PermuteVar16x32x2(even, interleaveLo, odd);
+                    var hi = Avx512F.PermuteVar16x32x2(even, interleaveHi, odd);
+                    if (keep is not null)
+                    {
+                        lo = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at, maskLo, zero), zero), lo, zero);
+                        hi = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at + 16, maskHi, zero), zero), hi, zero);
+                    }
+                    Avx512F.MaskStore(y + at, maskLo, lo);
+                    Avx512F.MaskStore(y + at + 16, maskHi, hi);
                 }
             }
         }
