@@ -50,6 +50,51 @@ public class OptimizerKernelsTests
     }
 
     [Fact]
+    public void AdamNeverLeavesSubnormalMoments()
+    {
+        // 37 weights (vector lanes and a scalar tail) whose gradient goes to 0 after one step, as a weight fed by a
+        // dead unit: m shrinks by beta1 per step and would turn subnormal after some 700 steps; it goes to 0 instead,
+        // and v keeps its (normal) value until it would too.
+        const int n = 37;
+        var p = Enumerable.Repeat(0.5f, n).ToArray();
+        var m = new float[n];
+        var v = new float[n];
+        var g = Enumerable.Range(0, n).Select(i => 1e-6f * (i + 1)).ToArray();
+        var zero = new float[n];
+        var reference = ((float[])p.Clone(), (float[])m.Clone(), (float[])v.Clone());
+        for (var step = 1; step <= 1500; step++)
+        {
+            var grad = step == 1 ? g : zero;
+            OptimizerKernels.Adam(p, grad, m, v, 1e-3f, 0.9f, 0.999f, 1e-7f, step, 0f, false);
+            OptimizerReference.Adam(reference.Item1, grad, reference.Item2, reference.Item3, 1e-3f, 0.9f, 0.999f, 1e-7f, step, 0f, false);
+            Assert.All(m.Concat(v), x => Assert.True(x == 0f || float.IsNormal(x), $"step {step}: subnormal moment {x:E}"));
+        }
+        Assert.All(m, x => Assert.Equal(0f, x));
+        Assert.All(v, x => Assert.True(float.IsNormal(x)));
+        Assert.Equal(reference.Item1, p);
+        Assert.Equal(reference.Item2, m);
+        Assert.Equal(reference.Item3, v);
+        // A subnormal m moves no weight of ordinary size: flushing it gives the same weights as not.
+        Assert.Equal(0.5f, 0.5f - 1e-39f * 1e-3f / (MathF.Sqrt(1e-12f) + 1e-7f));
+    }
+
+    [Fact]
+    public void SgdMomentumNeverLeavesASubnormalVelocity()
+    {
+        const int n = 21;
+        var p = Enumerable.Repeat(0.25f, n).ToArray();
+        var velocity = new float[n];
+        var g = Enumerable.Range(0, n).Select(i => 1e-5f * (i + 1)).ToArray();
+        var zero = new float[n];
+        for (var step = 1; step <= 1500; step++)
+        {
+            OptimizerKernels.Sgd(p, step == 1 ? g : zero, velocity, 0.01f, 0.9f, nesterov: step % 2 == 0, 0f);
+            Assert.All(velocity, x => Assert.True(x == 0f || float.IsNormal(x), $"step {step}: subnormal velocity {x:E}"));
+        }
+        Assert.All(velocity, x => Assert.Equal(0f, x));
+    }
+
+    [Fact]
     public void AdamWeightDecayForms()
     {
         // Decoupled (AdamW): with a zero gradient only the decay acts: p *= 1 - lr * wd.

@@ -22,8 +22,8 @@ public static class OptimizerReference
             {
                 param[i] -= param[i] * (lr * weightDecay);
             }
-            m[i] += (g - m[i]) * (1f - beta1);
-            v[i] += (g * g - v[i]) * (1f - beta2);
+            m[i] = OptimizerKernels.Flush(m[i] + (g - m[i]) * (1f - beta1));
+            v[i] = OptimizerKernels.Flush(v[i] + (g * g - v[i]) * (1f - beta2));
             param[i] -= m[i] * alpha / (MathF.Sqrt(v[i]) + epsilon);
         }
     }
@@ -43,7 +43,7 @@ public static class OptimizerReference
                 param[i] -= g * lr;
                 continue;
             }
-            velocity[i] = velocity[i] * momentum - g * lr;
+            velocity[i] = OptimizerKernels.Flush(velocity[i] * momentum - g * lr);
             param[i] += nesterov ? velocity[i] * momentum - g * lr : velocity[i];
         }
     }
