@@ -137,7 +137,7 @@ public static class Conv2DCpu
                 return checked(parts * g.WeightSize + WinogradConv.FilterThreadLength(g) * Math.Min(threads, parts));
             case ConvPath.Shifted:
                 var share = ShiftedFilterThreads(g, threads);
-                return checked(ShiftedConv.FilterThreadLength(g, (ShiftedConv.FilterCellCount(g) + share - 1) / share) * share);
+                return checked(ShiftedFilterScratch(g, share) * share);
         }
         var partitions = FilterPartitions(g, batch);
         return partitions == 0
@@ -152,16 +152,21 @@ public static class Conv2DCpu
     /// </summary>
     internal static ConvPath ChooseFilter(in Conv2DGeometry g, ConvPath allowed)
     {
-        var partialsFit = (long)MaxFilterPartitions * g.WeightSize <= 1 << 20;
-        if (allowed is ConvPath.Winograd or ConvPath.Fastest && partialsFit && WinogradConv.FilterSuits(g) && WinogradConv.FilterThreadLength(g) <= 1 << 20)
+        if (allowed is ConvPath.Winograd or ConvPath.Fastest && (long)MaxFilterPartitions * g.WeightSize <= 1 << 20
+            && WinogradConv.FilterSuits(g) && WinogradConv.FilterThreadLength(g) <= 1 << 20)
         {
             return ConvPath.Winograd;
         }
-        return allowed is ConvPath.Shifted or ConvPath.Fastest && partialsFit && ShiftedConv.FilterSuits(g) ? ConvPath.Shifted : ConvPath.Im2Col;
+        // Shifted rows keep no partial gradients; FilterSuits bounds their lane sums to 1 MiB.
+        return allowed is ConvPath.Shifted or ConvPath.Fastest && ShiftedConv.FilterSuits(g) ? ConvPath.Shifted : ConvPath.Im2Col;
     }
 
     /// <summary>Threads the shifted-rows filter gradient shares its steps between: at most one per step.</summary>
     private static int ShiftedFilterThreads(in Conv2DGeometry g, int threads) => Math.Max(1, Math.Min(threads, ShiftedConv.FilterCellCount(g)));
+
+    /// <summary>Floats of scratch each of <paramref name="threads"/> threads needs for its share of the shifted-rows filter gradient's steps.</summary>
+    private static int ShiftedFilterScratch(in Conv2DGeometry g, int threads) =>
+        ShiftedConv.FilterThreadLength(g, (ShiftedConv.FilterCellCount(g) + threads - 1) / threads);
 
     /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
     private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
@@ -521,13 +526,12 @@ public static class Conv2DCpu
     private static unsafe void BackwardFilterShifted(ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, int batch, in Conv2DGeometry g,
         Span<float> dWeight, Span<float> dBias, Span<float> workspace, int maxThreads)
     {
-        var cells = ShiftedConv.FilterCellCount(g);
         var threads = ShiftedFilterThreads(g, Math.Min(CpuThreads.Count, maxThreads));
-        while (threads > 1 && (long)ShiftedConv.FilterThreadLength(g, (cells + threads - 1) / threads) * threads > workspace.Length)
+        while (threads > 1 && (long)ShiftedFilterScratch(g, threads) * threads > workspace.Length)
         {
             threads--;
         }
-        var per = ShiftedConv.FilterThreadLength(g, (cells + threads - 1) / threads);
+        var per = ShiftedFilterScratch(g, threads);
         // Safe: as in Forward; each worker writes only its own steps' weights of dWeight, its own filters of dBias and
         // its own scratch.
         fixed (float* pi = input, pd = dOutput, pw = dWeight, pb = dBias, ps = workspace)
@@ -798,7 +802,6 @@ public static class Conv2DCpu
         public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* transformed, int packed,
             float* scratch, int per, bool relu, float* keep)
         {
-            _keep = keep;
             _g = g;
             _batch = batch;
             _input = input;
@@ -810,6 +813,7 @@ public static class Conv2DCpu
             _scratch = scratch;
             _per = per;
             _relu = relu;
+            _keep = keep;
         }
 
         public void Execute(int threadIndex, int threadCount)

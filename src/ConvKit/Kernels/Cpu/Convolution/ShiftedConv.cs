@@ -118,7 +118,6 @@ internal static unsafe class ShiftedConv
         Span<float> y, Span<float> scratch, bool relu)
     {
         var wp = PaddedWidth(g);
-        var hp = PaddedHeight(g);
         var rows = g.ColumnRows;
         var columns = FrameColumns(g);
         var filters = PaddedFilters(g.Filters);
@@ -160,7 +159,7 @@ internal static unsafe class ShiftedConv
                 {
                     for (var oh = 0; oh < g.OutHeight; oh++)
                     {
-                        CopyRow(pf + (k - b * Mr) * columns + oh * wp, fEnd, py + (k * g.OutHeight + oh) * ow, yEnd, ow, zeroTail: false);
+                        CopyRow(pf + (k - b * Mr) * columns + oh * wp, fEnd, py + (k * g.OutHeight + oh) * ow, yEnd, ow);
                     }
                 }
             }
@@ -228,14 +227,12 @@ internal static unsafe class ShiftedConv
     /// <summary>
     /// dst[0, count) = src[0, count) in 16-wide vectors. A vector that would read past <paramref name="srcEnd"/> or
     /// write past <paramref name="dstEnd"/> is copied one float at a time; otherwise the last vector also writes
-    /// dst[count, count rounded up to 16): zeros with <paramref name="zeroTail"/>, else whatever follows in src, for
-    /// the next row's copy to overwrite. Rows are copied in increasing order, so those extra writes only land where
-    /// a later row (or a zero border) goes.
+    /// dst[count, count rounded up to 16) with whatever follows in src, for the next row's copy to overwrite. Rows
+    /// are copied in increasing order, so those extra writes only land where a later row goes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRow(float* src, float* srcEnd, float* dst, float* dstEnd, int count, bool zeroTail)
+    private static void CopyRow(float* src, float* srcEnd, float* dst, float* dstEnd, int count)
     {
-        var iota = Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         for (var j = 0; j < count; j += 16)
         {
             if (src + j + 16 > srcEnd || dst + j + 16 > dstEnd)
@@ -246,12 +243,7 @@ internal static unsafe class ShiftedConv
                 }
                 return;
             }
-            var v = Vector512.Load(src + j);
-            if (zeroTail && count - j < 16)
-            {
-                v = Vector512.ConditionalSelect(Vector512.LessThan(iota, Vector512.Create((float)(count - j))), v, Vector512<float>.Zero);
-            }
-            v.Store(dst + j);
+            Vector512.Load(src + j).Store(dst + j);
         }
     }
 
