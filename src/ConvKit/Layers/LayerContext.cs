@@ -39,7 +39,7 @@ public sealed class LayerContext
     /// <summary>
     /// When true, the gradient given to this node's backward pass is already with respect to the value before
     /// the layer's own activation (a softmax fused with the cross-entropy loss, or in training a ReLU that the max
-    /// pooling after it took), so the activation is skipped.
+    /// pooling or convolution after it took), so the activation is skipped.
     /// </summary>
     public bool GradientIsPreActivation { get; internal set; }
 
