@@ -9,8 +9,8 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// Narrow, deep products A * B^T (n &lt;= 12, k &gt;= 64) are computed as dot products instead, see <see cref="GemmDot"/>.
 /// </summary>
 /// <remarks>
-/// Results do not depend on the number of threads: the depth K is never split between threads, and each
-/// element of C is computed by the same sequence of operations wherever it falls. After the first call of a
+/// Results do not depend on the number of threads: each element of C is computed by the same sequence of operations
+/// wherever it falls. The depth K is split only by the row form, into runs set by K alone (<see cref="GemmRows.DepthRuns"/>). After the first call of a
 /// given size nothing is allocated. Call it with <c>maxThreads: 1</c> from inside a
 /// <see cref="IWorkItem"/>, since <see cref="CpuThreads.Run"/> does not nest.
 /// </remarks>
@@ -33,6 +33,12 @@ public static class Sgemm
 
     [ThreadStatic]
     private static GemmWork? t_work;
+
+    [ThreadStatic]
+    private static RowsWork? t_rowsWork;
+
+    [ThreadStatic]
+    private static float[]? t_partials;
 
     /// <summary>The microkernel this machine uses, e.g. <c>MicroKernel8x32Avx512</c>.</summary>
     public static string KernelName => Kernel switch
@@ -131,6 +137,11 @@ public static class Sgemm
             }
             return;
         }
+        if (args.Rows && GemmRows.DepthRuns(args.K) > 1)
+        {
+            RunRows(args, maxThreads);
+            return;
+        }
         var (mr, nr) = TileSize(args);
         var tiles = (long)((args.M + mr - 1) / mr) * ((args.N + nr - 1) / nr);
         var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : (int)Math.Min(Math.Min(maxThreads, CpuThreads.Count), tiles);
@@ -148,6 +159,42 @@ public static class Sgemm
         finally
         {
             work.Args = default;
+        }
+    }
+
+    /// <summary>The row form with its depth split into runs (<see cref="GemmRows.DepthRuns"/>), shared between threads a run at a time.</summary>
+    private static unsafe void RunRows(in GemmArgs args, int maxThreads)
+    {
+        var runs = GemmRows.DepthRuns(args.K);
+        var units = runs * GemmRows.ColumnBlocks(args.N);
+        var length = checked((int)GemmRows.PartialLength(args.M, args.N, args.K));
+        var partials = t_partials is { } p && p.Length >= length ? p : t_partials = new float[length];
+        var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(Math.Min(maxThreads, CpuThreads.Count), units);
+        // Safe: every run writes only its own m x n partial rows inside the array, and CpuThreads.Run returns only
+        // after every worker has finished.
+        fixed (float* pp = partials)
+        {
+            if (threads <= 1)
+            {
+                GemmRows.ComputeRuns(args, runs, pp, 0, units);
+            }
+            else
+            {
+                var work = t_rowsWork ??= new RowsWork();
+                work.Args = args;
+                work.Runs = runs;
+                work.Partials = pp;
+                try
+                {
+                    CpuThreads.Run(work, threads);
+                }
+                finally
+                {
+                    work.Args = default;
+                    work.Partials = null;
+                }
+            }
+            GemmRows.AddRuns(args, runs, pp);
         }
     }
 
@@ -200,6 +247,26 @@ public static class Sgemm
         Portable,
         Avx2,
         Avx512,
+    }
+
+    /// <summary>Gives each thread a contiguous share of the units of <see cref="GemmRows.ComputeRuns"/>.</summary>
+    private sealed unsafe class RowsWork : IWorkItem
+    {
+        public GemmArgs Args { get; set; }
+
+        public int Runs { get; set; }
+
+        public float* Partials { get; set; }
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var args = Args;
+            var (u0, u1) = CpuThreads.Slice(Runs * GemmRows.ColumnBlocks(args.N), threadIndex, threadCount);
+            if (u0 < u1)
+            {
+                GemmRows.ComputeRuns(args, Runs, Partials, u0, u1);
+            }
+        }
     }
 
     /// <summary>
