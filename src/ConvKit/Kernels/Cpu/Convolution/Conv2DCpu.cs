@@ -82,7 +82,7 @@ public static class Conv2DCpu
         var run = backwardData ? ShiftedConv.Transposed(g) : g;
         return Choose(g, allowed, backwardData) switch
         {
-            ConvPath.Winograd => checked(WinogradConv.PackedLength(run) + WinogradConv.ThreadLength(run) * Math.Max(1, Math.Min(WinogradConv.Blocks(run, batch), threads))),
+            ConvPath.Winograd => checked(WinogradConv.PackedLength(run) + WinogradConv.ThreadLength(run) * Math.Max(1, Math.Min(WinogradConv.MostUnits(run, WinogradConv.Blocks(run, batch)), threads))),
             ConvPath.Shifted => checked(ShiftedConv.PackedLength(run) + ShiftedConv.ThreadLength(run) * Math.Max(1, Math.Min(batch, threads))),
             _ => checked(ColumnsPerThread(g) * Math.Min(batch, threads)),
         };
@@ -587,8 +587,8 @@ public static class Conv2DCpu
     }
 
     /// <summary>
-    /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of tile rows, shared between threads in contiguous
-    /// runs, with the weights already transformed into <paramref name="transformed"/> and each thread's scratch in
+    /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of tile rows (split by filters when there are too few
+    /// to share, see <see cref="WinogradConv.Parts"/>), shared between threads in contiguous runs, with the weights already transformed into <paramref name="transformed"/> and each thread's scratch in
     /// <paramref name="scratch"/>.
     /// </summary>
     private static unsafe void RunWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
@@ -596,17 +596,18 @@ public static class Conv2DCpu
     {
         var per = WinogradConv.ThreadLength(g);
         var blocks = WinogradConv.Blocks(g, batch);
-        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), blocks), scratch.Length / per));
+        var threads = Math.Max(1, Math.Min(Math.Min(Math.Min(CpuThreads.Count, maxThreads), WinogradConv.MostUnits(g, blocks)), scratch.Length / per));
         if (threads == 1)
         {
             WinogradConv.Run(input, transformed, bias, g, batch, output, 0, blocks, scratch[..per], relu, keep);
             return;
         }
+        var parts = WinogradConv.Parts(g, blocks, threads);
         // Safe: as in Forward; each worker writes only its own blocks' output rows and its own scratch.
         fixed (float* pi = input, pb = bias, po = output, pu = transformed, ps = scratch, pk = keep)
         {
             var work = t_winograd ??= new WinogradWork();
-            work.Set(g, batch, pi, pb, bias.Length, po, pu, transformed.Length, ps, per, relu, keep.IsEmpty ? null : pk);
+            work.Set(g, batch, pi, pb, bias.Length, po, pu, transformed.Length, ps, per, relu, keep.IsEmpty ? null : pk, parts);
             CpuThreads.Run(work, threads);
         }
     }
@@ -798,10 +799,12 @@ public static class Conv2DCpu
         private int _per;
         private bool _relu;
         private float* _keep;
+        private int _parts;
 
         public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* transformed, int packed,
-            float* scratch, int per, bool relu, float* keep)
+            float* scratch, int per, bool relu, float* keep, int parts)
         {
+            _parts = parts;
             _g = g;
             _batch = batch;
             _input = input;
@@ -819,7 +822,7 @@ public static class Conv2DCpu
         public void Execute(int threadIndex, int threadCount)
         {
             var g = _g;
-            var (start, end) = CpuThreads.Slice(WinogradConv.Blocks(g, _batch), threadIndex, threadCount);
+            var (start, end) = CpuThreads.Slice(WinogradConv.Blocks(g, _batch) * _parts, threadIndex, threadCount);
             if (start == end)
             {
                 return;
@@ -827,7 +830,7 @@ public static class Conv2DCpu
             WinogradConv.Run(new ReadOnlySpan<float>(_input, checked(_batch * g.InputSize)), new ReadOnlySpan<float>(_transformed, _packed),
                 new ReadOnlySpan<float>(_bias, _biasLength), g, _batch, new Span<float>(_output, checked(_batch * g.OutputSize)), start, end,
                 new Span<float>(_scratch + (nint)threadIndex * _per, _per), _relu,
-                _keep is null ? default : new ReadOnlySpan<float>(_keep, checked(_batch * g.OutputSize)));
+                _keep is null ? default : new ReadOnlySpan<float>(_keep, checked(_batch * g.OutputSize)), _parts);
         }
     }
 
