@@ -58,6 +58,42 @@ public class ThreadChoiceTests
         Assert.Equal(1, rarelyFast.Chosen);
     }
 
+    [Fact]
+    public void TheTrialsAreRunAgainLaterAndTheLatestDecisionHolds()
+    {
+        // Every-thread passes are slow during the first trials (the JIT busy on the other core), fast afterwards.
+        var choice = new ThreadChoice();
+        var passes = 0;
+        var rounds = 0;
+        var decisions = new List<int>();
+        while (passes < 20 * ThreadChoice.LastRetrial)
+        {
+            var wasDecided = choice.Decided;
+            var limit = choice.Next();
+            choice.Record(limit, limit == 1 ? 100 : rounds == 0 ? 300 : 60);
+            passes++;
+            if (!wasDecided && choice.Decided)
+            {
+                rounds++;
+                decisions.Add(choice.Chosen);
+            }
+        }
+        Assert.Equal([1, 0, 0, 0], decisions);
+        Assert.Equal(0, choice.Next());
+
+        // Between rounds the chosen setting runs every pass; the second round starts FirstRetrial passes after the first.
+        var again = Decide((i, limit) => limit == 1 ? 100 : 300);
+        for (var i = 0; i < ThreadChoice.FirstRetrial - 1; i++)
+        {
+            Assert.Equal(1, again.Next());
+            again.Record(1, 100);
+        }
+        Assert.True(again.Decided);
+        again.Record(1, 100);
+        Assert.False(again.Decided);
+        Assert.Equal(0, again.Next());
+    }
+
     [SharedDataFact]
     public void BatchOneForwardGivesTheSameBitsWhicheverWayEachPassRuns()
     {
