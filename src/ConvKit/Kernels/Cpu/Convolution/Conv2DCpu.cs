@@ -588,8 +588,8 @@ public static class Conv2DCpu
 
     /// <summary>
     /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of tile rows (split by filters when there are too few
-    /// to share, see <see cref="WinogradConv.Parts"/>), shared between threads in contiguous runs, with the weights already transformed into <paramref name="transformed"/> and each thread's scratch in
-    /// <paramref name="scratch"/>.
+    /// to share, see <see cref="WinogradConv.Parts"/>), shared between threads in contiguous runs, with the weights
+    /// already transformed into <paramref name="transformed"/> and each thread's scratch in <paramref name="scratch"/>.
     /// </summary>
     private static unsafe void RunWinograd(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, int batch, in Conv2DGeometry g,
         Span<float> output, ReadOnlySpan<float> transformed, Span<float> scratch, int maxThreads, bool relu, ReadOnlySpan<float> keep = default)

@@ -87,15 +87,17 @@ internal static unsafe class WinogradConv
         {
             return 1;
         }
+        // The busiest thread's work in blocks is units / parts, units = ceil(blocks x parts / threads); compared as
+        // fractions by cross-multiplying.
         var best = 1;
-        var bestLoad = double.MaxValue;
-        for (var parts = 1; parts <= FilterBlocks(g); parts++)
+        long bestUnits = (blocks + threads - 1) / threads;
+        for (var parts = 2; parts <= FilterBlocks(g); parts++)
         {
-            var load = (double)((blocks * parts + threads - 1) / threads) / parts;
-            if (load < bestLoad - 1e-9)
+            var units = ((long)blocks * parts + threads - 1) / threads;
+            if (units * best < bestUnits * parts)
             {
                 best = parts;
-                bestLoad = load;
+                bestUnits = units;
             }
         }
         return best;
@@ -189,7 +191,8 @@ internal static unsafe class WinogradConv
     /// <summary>
     /// Units [<paramref name="start"/>, <paramref name="end"/>) of x (batch, C, H, W) -> y (batch, K, OH, OW), unit u being
     /// part u % <paramref name="parts"/> of the filter blocks over block u / parts of tile rows (<see cref="Parts"/>):
-    /// writes exactly those filters' output rows of those blocks' tiles, then max(0, y) there when <paramref name="relu"/>. With
+    /// writes exactly those filters' output rows of those blocks' tiles, then max(0, y) there when
+    /// <paramref name="relu"/>. With
     /// <paramref name="keep"/> (batch, K, OH, OW), each output is kept only where keep is above 0 and is 0 elsewhere:
     /// the backward pass of a ReLU whose output is keep, in the same pass.
     /// </summary>

@@ -10,8 +10,8 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// </summary>
 /// <remarks>
 /// Results do not depend on the number of threads: each element of C is computed by the same sequence of operations
-/// wherever it falls. The depth K is split only by the row form, into runs set by K alone (<see cref="GemmRows.DepthRuns"/>). After the first call of a
-/// given size nothing is allocated. Call it with <c>maxThreads: 1</c> from inside a
+/// wherever it falls. The depth K is split only by the row form, into runs set by K alone
+/// (<see cref="GemmRows.DepthRuns"/>). After the first call of a given size nothing is allocated. Call it with <c>maxThreads: 1</c> from inside a
 /// <see cref="IWorkItem"/>, since <see cref="CpuThreads.Run"/> does not nest.
 /// </remarks>
 public static class Sgemm
