@@ -804,7 +804,6 @@ public static class Conv2DCpu
         public void Set(in Conv2DGeometry g, int batch, float* input, float* bias, int biasLength, float* output, float* transformed, int packed,
             float* scratch, int per, bool relu, float* keep, int parts)
         {
-            _parts = parts;
             _g = g;
             _batch = batch;
             _input = input;
@@ -817,6 +816,7 @@ public static class Conv2DCpu
             _per = per;
             _relu = relu;
             _keep = keep;
+            _parts = parts;
         }
 
         public void Execute(int threadIndex, int threadCount)

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ConvKit.Kernels.Cpu.Gemm;
 
 /// <summary>
-/// Per-thread packing buffers for SGEMM. Each thread (the caller and every pool worker) owns its own pair; they
+/// Per-thread packing buffers for SGEMM. Each thread (the caller and every pool worker) owns its own set; they
 /// live on the pinned object heap, are aligned to 64 bytes and only grow, so after the first call of a given
 /// size a GEMM allocates nothing.
 /// </summary>
@@ -18,11 +18,20 @@ internal static unsafe class GemmBuffers
     [ThreadStatic]
     private static float[]? t_packedB;
 
+    [ThreadStatic]
+    private static float[]? t_partials;
+
     /// <summary>A 64-byte aligned buffer of at least <paramref name="length"/> floats for packed A panels.</summary>
     public static float* PackedA(int length) => Get(ref t_packedA, length);
 
     /// <summary>A 64-byte aligned buffer of at least <paramref name="length"/> floats for packed B panels.</summary>
     public static float* PackedB(int length) => Get(ref t_packedB, length);
+
+    /// <summary>
+    /// A 64-byte aligned buffer of at least <paramref name="length"/> floats for the partial rows of the row form's
+    /// depth runs, written by every thread of the calling thread's product (it is pinned, so workers may use it).
+    /// </summary>
+    public static float* Partials(int length) => Get(ref t_partials, length);
 
     private static float* Get(ref float[]? buffer, int length)
     {

@@ -11,8 +11,8 @@ namespace ConvKit.Kernels.Cpu.Gemm;
 /// <remarks>
 /// Results do not depend on the number of threads: each element of C is computed by the same sequence of operations
 /// wherever it falls. The depth K is split only by the row form, into runs set by K alone
-/// (<see cref="GemmRows.DepthRuns"/>). After the first call of a given size nothing is allocated. Call it with <c>maxThreads: 1</c> from inside a
-/// <see cref="IWorkItem"/>, since <see cref="CpuThreads.Run"/> does not nest.
+/// (<see cref="GemmRows.DepthRuns"/>). After the first call of a given size nothing is allocated. Call it with
+/// <c>maxThreads: 1</c> from inside a <see cref="IWorkItem"/>, since <see cref="CpuThreads.Run"/> does not nest.
 /// </remarks>
 public static class Sgemm
 {
@@ -36,9 +36,6 @@ public static class Sgemm
 
     [ThreadStatic]
     private static RowsWork? t_rowsWork;
-
-    [ThreadStatic]
-    private static float[]? t_partials;
 
     /// <summary>The microkernel this machine uses, e.g. <c>MicroKernel8x32Avx512</c>.</summary>
     public static string KernelName => Kernel switch
@@ -167,35 +164,32 @@ public static class Sgemm
     {
         var runs = GemmRows.DepthRuns(args.K);
         var units = runs * GemmRows.ColumnBlocks(args.N);
-        var length = checked((int)GemmRows.PartialLength(args.M, args.N, args.K));
-        var partials = t_partials is { } p && p.Length >= length ? p : t_partials = new float[length];
+        // Safe: every run writes only its own m x n partial rows inside the buffer, which is pinned, and
+        // CpuThreads.Run returns only after every worker has finished.
+        var partials = GemmBuffers.Partials(checked((int)GemmRows.PartialLength(args.M, args.N, args.K)));
         var threads = (long)args.M * args.N * args.K < ParallelThreshold ? 1 : Math.Min(Math.Min(maxThreads, CpuThreads.Count), units);
-        // Safe: every run writes only its own m x n partial rows inside the array, and CpuThreads.Run returns only
-        // after every worker has finished.
-        fixed (float* pp = partials)
+        if (threads <= 1)
         {
-            if (threads <= 1)
-            {
-                GemmRows.ComputeRuns(args, runs, pp, 0, units);
-            }
-            else
-            {
-                var work = t_rowsWork ??= new RowsWork();
-                work.Args = args;
-                work.Runs = runs;
-                work.Partials = pp;
-                try
-                {
-                    CpuThreads.Run(work, threads);
-                }
-                finally
-                {
-                    work.Args = default;
-                    work.Partials = null;
-                }
-            }
-            GemmRows.AddRuns(args, runs, pp);
+            GemmRows.ComputeRuns(args, runs, partials, 0, units);
         }
+        else
+        {
+            var work = t_rowsWork ??= new RowsWork();
+            work.Args = args;
+            work.Runs = runs;
+            work.Units = units;
+            work.Partials = partials;
+            try
+            {
+                CpuThreads.Run(work, threads);
+            }
+            finally
+            {
+                work.Args = default;
+                work.Partials = null;
+            }
+        }
+        GemmRows.AddRuns(args, runs, partials);
     }
 
     /// <summary>Rows [i0, i1) and columns [j0, j1) of C on the calling thread with this machine's kernel.</summary>
@@ -256,15 +250,16 @@ public static class Sgemm
 
         public int Runs { get; set; }
 
+        public int Units { get; set; }
+
         public float* Partials { get; set; }
 
         public void Execute(int threadIndex, int threadCount)
         {
-            var args = Args;
-            var (u0, u1) = CpuThreads.Slice(Runs * GemmRows.ColumnBlocks(args.N), threadIndex, threadCount);
+            var (u0, u1) = CpuThreads.Slice(Units, threadIndex, threadCount);
             if (u0 < u1)
             {
-                GemmRows.ComputeRuns(args, Runs, Partials, u0, u1);
+                GemmRows.ComputeRuns(Args, Runs, Partials, u0, u1);
             }
         }
     }
