@@ -369,6 +369,62 @@ public class Conv2DCpuTests
         Assert.All(padded[^16..], v => Assert.Equal(12345f, v));
     }
 
+    /// <summary>
+    /// Blocks of 48 tiles start and end inside tile rows when a row has 5, 13 or 15 tiles: run one block at a time, each
+    /// must write exactly its own tiles, with the reference's values (kept only where keep is above 0), and nothing of
+    /// its neighbours', which another thread may be writing.
+    /// </summary>
+    [Theory]
+    [InlineData("16 to 8 wide", false)]
+    [InlineData("20 to 16 odd sizes", false)]
+    [InlineData("20 to 16 odd sizes", true)]
+    [InlineData("keras-mnist conv2", true)]
+    public void EachWinogradBlockWritesExactlyItsOwnTiles(string name, bool transposed)
+    {
+        var g = transposed ? ShiftedConv.Transposed(ConvCases.Get(name)) : ConvCases.Get(name);
+        if (!WinogradConv.Suits(g))
+        {
+            return;
+        }
+        const int batch = 3;
+        var input = ConvCases.Random(batch * g.InputSize, 51);
+        var weight = ConvCases.Random(g.WeightSize, 52);
+        var bias = ConvCases.Random(g.Filters, 53);
+        var keep = ConvCases.Random(batch * g.OutputSize, 54);
+        var expected = new float[batch * g.OutputSize];
+        Conv2DReference.Forward(input, weight, bias, batch, g, expected);
+        var packed = new float[WinogradConv.PackedLength(g)];
+        WinogradConv.TransformWeights(weight, g, transposeFlip: false, packed);
+        var scratch = new float[WinogradConv.ThreadLength(g)];
+        var (tileWidth, tileHeight) = ((g.OutWidth + 1) / 2, (g.OutHeight + 1) / 2);
+        var blocks = WinogradConv.Blocks(g, batch);
+        Assert.Equal((batch * tileHeight * tileWidth + 47) / 48, blocks);
+        var written = 0;
+        for (var block = 0; block < blocks; block++)
+        {
+            var output = new float[batch * g.OutputSize];
+            output.AsSpan().Fill(float.NaN);
+            WinogradConv.Run(input, packed, bias, g, batch, output, block, block + 1, scratch, relu: false, keep);
+            var tolerance = 1e-5 * Math.Sqrt(g.ColumnRows) * (1 + expected.Max(Math.Abs));
+            for (var i = 0; i < output.Length; i++)
+            {
+                var n = i / g.OutputSize;
+                var ow = i % g.OutWidth;
+                var oh = i / g.OutWidth % g.OutHeight;
+                var tile = ((long)n * tileHeight + oh / 2) * tileWidth + ow / 2;
+                if (tile / 48 != block)
+                {
+                    Assert.True(float.IsNaN(output[i]), $"{name} block {block} wrote [{i}] (tile {tile}).");
+                    continue;
+                }
+                written++;
+                var want = keep[i] > 0 ? expected[i] : 0f;
+                Assert.True(Math.Abs(output[i] - want) <= tolerance, $"{name} block {block} [{i}] = {output[i]}, expected {want}.");
+            }
+        }
+        Assert.Equal(expected.Length, written);
+    }
+
     [Fact]
     public void AWeightCacheGivesTheSameBitsAndIsRedoneOnlyWhenTheWeightsChange()
     {

@@ -169,7 +169,7 @@ public static class Conv2DCpu
         ShiftedConv.FilterThreadLength(g, (ShiftedConv.FilterCellCount(g) + threads - 1) / threads);
 
     /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
-    private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
+    private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.RowBlocks(g, batch), MaxFilterPartitions);
 
     /// <summary>At most this many partial filter gradients, so a batch is shared by up to this many threads.</summary>
     internal const int MaxFilterPartitions = 16;
@@ -865,7 +865,7 @@ public static class Conv2DCpu
             var input = new ReadOnlySpan<float>(_input, _batch * g.InputSize);
             var dOutput = new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize);
             var scratch = new Span<float>(_workspace + (nint)_parts * g.WeightSize + (nint)threadIndex * _per, _per);
-            var blocks = WinogradConv.Blocks(g, _batch);
+            var blocks = WinogradConv.RowBlocks(g, _batch);
             var (first, last) = CpuThreads.Slice(_parts, threadIndex, threadCount);
             for (var part = first; part < last; part++)
             {

@@ -13,8 +13,9 @@ namespace ConvKit.Kernels.Cpu.Convolution;
 /// </code>
 /// so the 36 multiply-adds per channel of a 2x2 tile become 16, one per element e of the 4x4 transformed tile: for
 /// each e, the filters' transformed weights U[e] (K x C) times the transformed patches V[e] (C x tiles) is a GEMM
-/// with the channels as its depth. Tiles are taken a block at a time, whole tile rows of up to 48 tiles, so a step of
-/// the 8-filter x 48-tile kernel covers a block and the block's V and 4x4 results stay in the core's caches. The
+/// with the channels as its depth. Tiles are taken a block of 48 at a time, in order across tile rows and images, so a
+/// step of the 8-filter x 48-tile kernel covers a block, no lanes are left empty by rows of 13 to 15 tiles, and the
+/// block's V and 4x4 results stay in the core's caches. The
 /// input transform works on whole padded rows (two 16-wide vectors, zero outside the image) and picks each tile's
 /// columns with two-register permutes; the output transform adds the bias, applies ReLU if asked and interleaves
 /// each tile row's two output columns back into rows with masked stores, so partial tiles (odd output sizes) write
@@ -37,7 +38,10 @@ internal static unsafe class WinogradConv
     /// </summary>
     private const int VRow = Nr;
 
-    /// <summary>Floats per row of a block's output tiles: 48 tiles plus a vector of slack for the 16-wide loads of a tile row.</summary>
+    /// <summary>
+    /// Floats per row of a block's output tiles: 48 tiles plus a vector of slack for the 16-wide loads of a tile row. The
+    /// four rows have a vector of slack before them too, for a row that starts in the previous block.
+    /// </summary>
     private const int YRow = Nr + 16;
 
     /// <summary>
@@ -68,8 +72,15 @@ internal static unsafe class WinogradConv
 
     private static int FilterBlocks(in Conv2DGeometry g) => (g.Filters + Mr - 1) / Mr;
 
-    /// <summary>Blocks of tile rows in a batch.</summary>
-    public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) + BlockRows(g) - 1) / BlockRows(g));
+    /// <summary>
+    /// Blocks of <see cref="Run"/> in a batch: the batch's tiles in order (tile rows of consecutive images one after
+    /// another), 48 at a time, so a block may start and end inside a tile row and only the batch's last block has
+    /// empty lanes.
+    /// </summary>
+    public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) * TileWidth(g) + Nr - 1) / Nr);
+
+    /// <summary>Blocks of whole tile rows in a batch, the filter gradient's unit of work.</summary>
+    public static int RowBlocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) + BlockRows(g) - 1) / BlockRows(g));
 
     /// <summary>The most units of work <paramref name="blocks"/> blocks can be split into: one per filter block of each.</summary>
     public static int MostUnits(in Conv2DGeometry g, int blocks) => (int)Math.Min(int.MaxValue, (long)blocks * FilterBlocks(g));
@@ -122,7 +133,7 @@ internal static unsafe class WinogradConv
 
     private const int MLength = 16 * Mr * Nr;
 
-    private const int YLength = 4 * YRow;
+    private const int YLength = 16 + 4 * YRow;
 
     /// <summary>Floats of scratch each thread needs: its block's transformed patches, 4x4 results and output tiles.</summary>
     public static int ThreadLength(in Conv2DGeometry g) => VLength(g) + MLength + YLength;
@@ -209,15 +220,15 @@ internal static unsafe class WinogradConv
         }
         scratch[..ThreadLength(g)].Clear();
         // Safe: the loads of the input are masked to the image's columns and made only for rows inside it, the stores
-        // of the output are masked to its columns and made only for rows inside it, and the scratch reads and writes
-        // stay inside the lengths checked above (each V row and each output tile row has a vector of slack); the loads
-        // of keep are masked as the stores are.
+        // of the output are masked to the block's own columns and made only for rows inside it, and the scratch reads
+        // and writes stay inside the lengths checked above (each V row and each output tile row has a vector of slack,
+        // and the output tile rows one before them); the loads of keep are masked as the stores are.
         fixed (float* px = x, pu = packed, pb = bias, py = y, ps = scratch, pk = keep)
         {
             var k = keep.IsEmpty ? null : pk;
             var v = ps;
             var m = v + VLength(g);
-            var ys = m + MLength;
+            var ys = m + MLength + 16;
             var transformed = -1;
             for (var u = start; u < end; u++)
             {
@@ -241,15 +252,21 @@ internal static unsafe class WinogradConv
         }
     }
 
-    /// <summary>V[e, c, r * TW + tx] = (B^T d B)[e] for the 4x4 patch of channel c under tile (row r of block b, column tx).</summary>
+    /// <summary>
+    /// V[e, c, t - 48 * block] = (B^T d B)[e] for the 4x4 patch of channel c under the block's tile t (tile row t / TW,
+    /// column t % TW). Each tile row it touches is transformed whole and stored at its first tile's lane, in row order,
+    /// so a row's 16-wide store past its last tile is overwritten by the next row; a row that starts before the block
+    /// has its lanes shifted down by the column permutes instead.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputTransform(float* x, in Conv2DGeometry g, int batch, int block, float* v)
     {
-        var pitch = LanePitch(g);
+        var tw = TileWidth(g);
         var th = TileHeight(g);
-        var rows = BlockRows(g);
-        var first = block * rows;
-        var last = Math.Min(first + rows, batch * th);
+        var t0 = (long)block * Nr;
+        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
+        var first = (int)(t0 / tw);
+        var last = (int)((t1 + tw - 1) / tw);
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var left = Vector512.Create(g.PadLeft);
         var right = Vector512.Create(g.PadLeft + g.Width);
@@ -257,9 +274,17 @@ internal static unsafe class WinogradConv
         var lanesHi = lanes + Vector512.Create(16);
         var maskHi = (Vector512.GreaterThanOrEqual(lanesHi, left) & Vector512.LessThan(lanesHi, right)).AsSingle();
         var even0 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        // The first row's column picks start at its first tile in the block; lanes past its 16 columns wrap and hold
+        // values the next row overwrites.
+        var shift = Vector512.Create(2 * (int)(t0 - (long)first * tw));
+        var column = Vector512.Create(31);
+        var firstEven0 = (even0 + shift) & column;
+        var firstOdd0 = (even0 + shift + Vector512.Create(1)) & column;
+        var firstEven1 = (even0 + shift + Vector512.Create(2)) & column;
+        var firstOdd1 = (even0 + shift + Vector512.Create(3)) & column;
         var odd0 = even0 + Vector512.Create(1);
-        var even1 = (even0 + Vector512.Create(2)) & Vector512.Create(31);
-        var odd1 = (even0 + Vector512.Create(3)) & Vector512.Create(31);
+        var even1 = (even0 + Vector512.Create(2)) & column;
+        var odd1 = (even0 + Vector512.Create(3)) & column;
         var plane = (nint)g.Height * g.Width;
         var eStride = (nint)EStride(g);
         // Channel by channel, so each (e, c) row of V is written by consecutive stores while its lines are in L1.
@@ -276,11 +301,21 @@ internal static unsafe class WinogradConv
                 Row(image, top + 1, g, maskLo, maskHi, out var d1l, out var d1h);
                 Row(image, top + 2, g, maskLo, maskHi, out var d2l, out var d2h);
                 Row(image, top + 3, g, maskLo, maskHi, out var d3l, out var d3h);
-                var lane = dst + (q - first) * pitch;
-                Columns(d0l - d2l, d0h - d2h, even0, odd0, even1, odd1, lane, eStride);
-                Columns(d1l + d2l, d1h + d2h, even0, odd0, even1, odd1, lane + 4 * eStride, eStride);
-                Columns(d2l - d1l, d2h - d1h, even0, odd0, even1, odd1, lane + 8 * eStride, eStride);
-                Columns(d1l - d3l, d1h - d3h, even0, odd0, even1, odd1, lane + 12 * eStride, eStride);
+                var lane = dst + Math.Max(0, (nint)q * tw - (nint)t0);
+                if (q == first)
+                {
+                    Columns(d0l - d2l, d0h - d2h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane, eStride);
+                    Columns(d1l + d2l, d1h + d2h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 4 * eStride, eStride);
+                    Columns(d2l - d1l, d2h - d1h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 8 * eStride, eStride);
+                    Columns(d1l - d3l, d1h - d3h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 12 * eStride, eStride);
+                }
+                else
+                {
+                    Columns(d0l - d2l, d0h - d2h, even0, odd0, even1, odd1, lane, eStride);
+                    Columns(d1l + d2l, d1h + d2h, even0, odd0, even1, odd1, lane + 4 * eStride, eStride);
+                    Columns(d2l - d1l, d2h - d1h, even0, odd0, even1, odd1, lane + 8 * eStride, eStride);
+                    Columns(d1l - d3l, d1h - d3h, even0, odd0, even1, odd1, lane + 12 * eStride, eStride);
+                }
             }
         }
     }
@@ -420,15 +455,17 @@ internal static unsafe class WinogradConv
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OutputTransform(float* m, float* ys, float* bias, in Conv2DGeometry g, int batch, int block, int kb, float* y, bool relu, float* keep)
     {
-        var pitch = LanePitch(g);
+        var tw = TileWidth(g);
         var th = TileHeight(g);
-        var rows = BlockRows(g);
-        var first = block * rows;
-        var last = Math.Min(first + rows, batch * th);
+        var t0 = (long)block * Nr;
+        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
+        var first = (int)(t0 / tw);
+        var last = (int)((t1 + tw - 1) / tw);
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var lanesHi = lanes + Vector512.Create(16);
         var width = Vector512.Create(g.OutWidth);
         var maskLo = Vector512.LessThan(lanes, width).AsSingle();
-        var maskHi = Vector512.LessThan(lanes + Vector512.Create(16), width).AsSingle();
+        var maskHi = Vector512.LessThan(lanesHi, width).AsSingle();
         var interleaveLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
         var interleaveHi = interleaveLo + Vector512.Create(8);
         var zero = Vector512<float>.Zero;
@@ -487,7 +524,18 @@ internal static unsafe class WinogradConv
             {
                 var n = q / th;
                 var ty = q % th;
-                var lane = (q - first) * pitch;
+                // The row's first tile is at this lane, before the block's first lane when the row starts in the previous
+                // block; only the columns of the block's own tiles are written.
+                var lane = (int)((long)q * tw - t0);
+                var storeLo = maskLo;
+                var storeHi = maskHi;
+                if (lane < 0 || lane + tw > Nr)
+                {
+                    var from = Vector512.Create(2 * Math.Max(0, -lane));
+                    var to = Vector512.Create(Math.Min(g.OutWidth, 2 * (Nr - lane)));
+                    storeLo = (Vector512.GreaterThanOrEqual(lanes, from) & Vector512.LessThan(lanes, to)).AsSingle();
+                    storeHi = (Vector512.GreaterThanOrEqual(lanesHi, from) & Vector512.LessThan(lanesHi, to)).AsSingle();
+                }
                 for (var r = 0; r < 2; r++)
                 {
                     var oh = 2 * ty + r;
@@ -502,11 +550,11 @@ internal static unsafe class WinogradConv
                     var hi = Avx512F.PermuteVar16x32x2(even, interleaveHi, odd);
                     if (keep is not null)
                     {
-                        lo = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at, maskLo, zero), zero), lo, zero);
-                        hi = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at + 16, maskHi, zero), zero), hi, zero);
+                        lo = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at, storeLo, zero), zero), lo, zero);
+                        hi = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at + 16, storeHi, zero), zero), hi, zero);
                     }
-                    Avx512F.MaskStore(y + at, maskLo, lo);
-                    Avx512F.MaskStore(y + at + 16, maskHi, hi);
+                    Avx512F.MaskStore(y + at, storeLo, lo);
+                    Avx512F.MaskStore(y + at + 16, storeHi, hi);
                 }
             }
         }
@@ -550,7 +598,7 @@ internal static unsafe class WinogradConv
         Span<float> partial, Span<float> scratch, bool reuseScratch = false)
     {
         if ((long)x.Length < (long)batch * g.InputSize || (long)dy.Length < (long)batch * g.OutputSize || partial.Length < g.WeightSize
-            || scratch.Length < FilterThreadLength(g) || start < 0 || end > Blocks(g, batch) || start > end)
+            || scratch.Length < FilterThreadLength(g) || start < 0 || end > RowBlocks(g, batch) || start > end)
         {
             throw new ArgumentException("Winograd filter gradient: a span is too short for the geometry and batch.");
         }
