@@ -169,13 +169,14 @@ public class Conv2DCpuTests
     [InlineData("seed-mnist conv2", Conv2DCpu.MaxFilterPartitions + 5)]
     [InlineData("odd channels", Conv2DCpu.MaxFilterPartitions + 5)]
     [InlineData("pointwise", Conv2DCpu.MaxFilterPartitions + 5)]
-    // Winograd: 65 images of 4 tile rows in blocks of 8 rows are 33 blocks, so runs of 2 or 3 blocks, the last of
-    // them partial after a whole one.
+    // Winograd: 65 images of 24 tiles in blocks of 48 are 33 blocks, so runs of 2 or 3 blocks, the last of them
+    // partial after a whole one.
     [InlineData("33 to 12 odd sizes", 65)]
+    [InlineData("32 to 12 rows of 13", 37)]
     public void BackwardFilterOverManyImagesIgnoresThreadCount(string name, int batch)
     {
         // More images than partial gradients, in runs of unequal length: the batch is cut the same way for any thread
-        // count (by images on the im2col path, by blocks of tile rows on the Winograd one).
+        // count (by images on the im2col path, by blocks of tiles on the Winograd one).
         var g = ConvCases.Get(name);
         Assert.Equal(Conv2DCpu.MaxFilterPartitions, Conv2DCpu.FilterPartitions(g, batch));
         var input = ConvCases.Random(batch * g.InputSize, 21);
@@ -296,7 +297,7 @@ public class Conv2DCpuTests
     [Fact]
     public void WinogradTakesStrideOneUngrouped3x3ConvolutionsOnAvx512()
     {
-        string[] forward = ["keras-mnist conv2", "17 to 11 odd sizes", "20 to 16 odd sizes", "16 to 8 wide", "24 to 9 narrow", "seed-mnist conv2"];
+        string[] forward = ["keras-mnist conv2", "17 to 11 odd sizes", "20 to 16 odd sizes", "16 to 8 wide", "24 to 9 narrow", "seed-mnist conv2", "32 to 12 rows of 13"];
         if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             Assert.All(forward, name => Assert.Equal(ConvPath.Im2Col, Conv2DCpu.Choose(ConvCases.Get(name), ConvPath.Winograd, false)));
@@ -308,6 +309,7 @@ public class Conv2DCpuTests
         // The filter gradient takes 32 channels or more.
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("keras-mnist conv2"), ConvPath.Fastest));
         Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("33 to 12 odd sizes"), ConvPath.Fastest));
+        Assert.Equal(ConvPath.Winograd, Conv2DCpu.ChooseFilter(ConvCases.Get("32 to 12 rows of 13"), ConvPath.Fastest));
         // Fewer channels: shifted rows, which take any stride-1 ungrouped layer with 8 filters or more.
         Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("20 to 16 odd sizes"), ConvPath.Fastest));
         Assert.Equal(ConvPath.Shifted, Conv2DCpu.ChooseFilter(ConvCases.Get("seed-mnist conv2"), ConvPath.Fastest));
@@ -379,6 +381,7 @@ public class Conv2DCpuTests
     [InlineData("20 to 16 odd sizes", false)]
     [InlineData("20 to 16 odd sizes", true)]
     [InlineData("keras-mnist conv2", true)]
+    [InlineData("32 to 12 rows of 13", false)]
     public void EachWinogradBlockWritesExactlyItsOwnTiles(string name, bool transposed)
     {
         var g = transposed ? ShiftedConv.Transposed(ConvCases.Get(name)) : ConvCases.Get(name);

@@ -37,6 +37,9 @@ internal static class ConvCases
         // The widest output a Winograd tile row takes (15 tiles), and a narrow one with many tile rows per block.
         ("16 to 8 wide", Conv2DGeometry.Create(16, 5, 30, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
         ("24 to 9 narrow", Conv2DGeometry.Create(24, 13, 5, 9, 3, 3, padBottom: 1)),
+        // Rows of 13 tiles, so Winograd blocks of 48 tiles start inside rows, with enough channels for its filter
+        // gradient and filters not a multiple of 8.
+        ("32 to 12 rows of 13", Conv2DGeometry.Create(32, 9, 26, 12, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
         // 40 im2col rows: the shifted-rows filter gradient's last step of 3 rows has only one.
         ("10 to 8 2x2", Conv2DGeometry.Create(10, 6, 7, 8, 2, 2, padTop: 1, padRight: 1)),
     ];

@@ -168,8 +168,8 @@ public static class Conv2DCpu
     private static int ShiftedFilterScratch(in Conv2DGeometry g, int threads) =>
         ShiftedConv.FilterThreadLength(g, (ShiftedConv.FilterCellCount(g) + threads - 1) / threads);
 
-    /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of tile rows, at most <see cref="MaxFilterPartitions"/>.</summary>
-    private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.RowBlocks(g, batch), MaxFilterPartitions);
+    /// <summary>Partial filter gradients on the Winograd path: runs of whole blocks of 48 tiles, at most <see cref="MaxFilterPartitions"/>.</summary>
+    private static int WinogradFilterPartitions(in Conv2DGeometry g, int batch) => Math.Min(WinogradConv.Blocks(g, batch), MaxFilterPartitions);
 
     /// <summary>At most this many partial filter gradients, so a batch is shared by up to this many threads.</summary>
     internal const int MaxFilterPartitions = 16;
@@ -497,7 +497,7 @@ public static class Conv2DCpu
     }
 
     /// <summary>
-    /// BackwardFilter by Winograd: the batch's blocks of tile rows are cut into runs, each run's filter gradient is
+    /// BackwardFilter by Winograd: the batch's blocks of 48 tiles are cut into runs, each run's filter gradient is
     /// computed by one thread into its own partial (<see cref="WinogradConv.FilterPartial"/>), then the partials are
     /// added to dWeight in run order, so the bits do not depend on the thread count.
     /// </summary>
@@ -587,7 +587,7 @@ public static class Conv2DCpu
     }
 
     /// <summary>
-    /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of tile rows (split by filters when there are too few
+    /// Runs <see cref="WinogradConv.Run"/> over the batch's blocks of 48 tiles (split by filters when there are too few
     /// to share, see <see cref="WinogradConv.Parts"/>), shared between threads in contiguous runs, with the weights
     /// already transformed into <paramref name="transformed"/> and each thread's scratch in <paramref name="scratch"/>.
     /// </summary>
@@ -865,7 +865,7 @@ public static class Conv2DCpu
             var input = new ReadOnlySpan<float>(_input, _batch * g.InputSize);
             var dOutput = new ReadOnlySpan<float>(_dOutput, _batch * g.OutputSize);
             var scratch = new Span<float>(_workspace + (nint)_parts * g.WeightSize + (nint)threadIndex * _per, _per);
-            var blocks = WinogradConv.RowBlocks(g, _batch);
+            var blocks = WinogradConv.Blocks(g, _batch);
             var (first, last) = CpuThreads.Slice(_parts, threadIndex, threadCount);
             for (var part = first; part < last; part++)
             {

@@ -61,32 +61,19 @@ internal static unsafe class WinogradConv
 
     private static int TileHeight(in Conv2DGeometry g) => (g.OutHeight + 1) / 2;
 
-    /// <summary>Tile rows per block: as many whole rows as fit in 48 tiles.</summary>
-    private static int BlockRows(in Conv2DGeometry g) => Nr / TileWidth(g);
-
-    /// <summary>
-    /// Lanes between the first tiles of consecutive tile rows in a block: the 48 lanes shared evenly between its rows,
-    /// so rows of 13 to 15 tiles start on whole vectors and their stores do not straddle cache lines.
-    /// </summary>
-    private static int LanePitch(in Conv2DGeometry g) => Nr / BlockRows(g);
-
     private static int FilterBlocks(in Conv2DGeometry g) => (g.Filters + Mr - 1) / Mr;
 
     /// <summary>
-    /// Blocks of <see cref="Run"/> in a batch: the batch's tiles in order (tile rows of consecutive images one after
-    /// another), 48 at a time, so a block may start and end inside a tile row and only the batch's last block has
-    /// empty lanes.
+    /// Blocks in a batch: the batch's tiles in order (tile rows of consecutive images one after another), 48 at a time,
+    /// so a block may start and end inside a tile row and only the batch's last block has empty lanes.
     /// </summary>
     public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) * TileWidth(g) + Nr - 1) / Nr);
-
-    /// <summary>Blocks of whole tile rows in a batch, the filter gradient's unit of work.</summary>
-    public static int RowBlocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) + BlockRows(g) - 1) / BlockRows(g));
 
     /// <summary>The most units of work <paramref name="blocks"/> blocks can be split into: one per filter block of each.</summary>
     public static int MostUnits(in Conv2DGeometry g, int blocks) => (int)Math.Min(int.MaxValue, (long)blocks * FilterBlocks(g));
 
     /// <summary>
-    /// Parts the filter blocks of each block of tile rows are split into when <paramref name="threads"/> share
+    /// Parts the filter blocks of each block of tiles are split into when <paramref name="threads"/> share
     /// <paramref name="blocks"/> blocks: 1 when there are blocks enough to share evenly, otherwise the count (up to the
     /// filter blocks) that leaves the busiest thread the least work, fewest parts first. A part repeats its block's input
     /// transform, which is small beside its GEMM. keras-mnist-cnn's 32 -> 64 layer on one image is 3 blocks: on 2
@@ -201,7 +188,7 @@ internal static unsafe class WinogradConv
 
     /// <summary>
     /// Units [<paramref name="start"/>, <paramref name="end"/>) of x (batch, C, H, W) -> y (batch, K, OH, OW), unit u being
-    /// part u % <paramref name="parts"/> of the filter blocks over block u / parts of tile rows (<see cref="Parts"/>):
+    /// part u % <paramref name="parts"/> of the filter blocks over block u / parts of tiles (<see cref="Parts"/>):
     /// writes exactly those filters' output rows of those blocks' tiles, then max(0, y) there when
     /// <paramref name="relu"/>. With
     /// <paramref name="keep"/> (batch, K, OH, OW), each output is kept only where keep is above 0 and is 0 elsewhere:
@@ -598,7 +585,7 @@ internal static unsafe class WinogradConv
         Span<float> partial, Span<float> scratch, bool reuseScratch = false)
     {
         if ((long)x.Length < (long)batch * g.InputSize || (long)dy.Length < (long)batch * g.OutputSize || partial.Length < g.WeightSize
-            || scratch.Length < FilterThreadLength(g) || start < 0 || end > RowBlocks(g, batch) || start > end)
+            || scratch.Length < FilterThreadLength(g) || start < 0 || end > Blocks(g, batch) || start > end)
         {
             throw new ArgumentException("Winograd filter gradient: a span is too short for the geometry and batch.");
         }
@@ -728,21 +715,24 @@ internal static unsafe class WinogradConv
     }
 
     /// <summary>
-    /// Z[e, k, r * pitch + tx] = (A dY A^T)[e] for the 2x2 output-gradient tile of filter k under tile (row r of block b,
-    /// column tx), with A^T = [1 1 1 0; 0 1 -1 -1]; zero for positions past the output and lanes past the block's rows.
+    /// Z[e, k, t - 48 * block] = (A dY A^T)[e] for the 2x2 output-gradient tile of filter k under the block's tile t, with
+    /// A^T = [1 1 1 0; 0 1 -1 -1]; zero for positions past the output and lanes past the batch's last tile. Rows are
+    /// stored as in <see cref="InputTransform"/>; a row's lanes past its last tile are zero, so the store of the last
+    /// filter's last row leaves the zero padding of the filters rounded up to 8 as it is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GradientTransform(float* dy, in Conv2DGeometry g, int batch, int block, float* z)
     {
-        var pitch = LanePitch(g);
+        var tw = TileWidth(g);
         var th = TileHeight(g);
-        var rows = BlockRows(g);
-        var first = block * rows;
-        var last = Math.Min(first + rows, batch * th);
+        var t0 = (long)block * Nr;
+        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
+        var first = (int)(t0 / tw);
+        var last = (int)((t1 + tw - 1) / tw);
         var zStride = (nint)ZStride(g);
-        if (last - first < rows)
+        if (t1 - t0 < Nr)
         {
-            // The batch's last block: lanes of the missing rows must hold zeros, not the previous block's tiles.
+            // The batch's last block: lanes past its last tile must hold zeros, not the previous block's tiles.
             new Span<float>(z, 16 * ZStride(g)).Clear();
         }
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
@@ -751,6 +741,12 @@ internal static unsafe class WinogradConv
         var maskHi = Vector512.LessThan(lanes + Vector512.Create(16), width).AsSingle();
         var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         var odd = even + Vector512.Create(1);
+        // The first row's picks start at its first tile in the block; past column 31 they stay at column 31, which is
+        // past the output (at most 30 columns) and so zero.
+        var shift = Vector512.Create(2 * (int)(t0 - (long)first * tw));
+        var column = Vector512.Create(31);
+        var firstEven = Vector512.Min(even + shift, column);
+        var firstOdd = Vector512.Min(odd + shift, column);
         var plane = (nint)g.OutHeight * g.OutWidth;
         for (var k = 0; k < g.Filters; k++)
         {
@@ -768,11 +764,13 @@ internal static unsafe class WinogradConv
                     y1l = Avx512F.MaskLoad(p + g.OutWidth, maskLo, Vector512<float>.Zero);
                     y1h = Avx512F.MaskLoad(p + g.OutWidth + 16, maskHi, Vector512<float>.Zero);
                 }
-                var lane = dst + (q - first) * pitch;
-                GradientColumns(y0l, y0h, even, odd, lane, zStride);
-                GradientColumns(y0l + y1l, y0h + y1h, even, odd, lane + 4 * zStride, zStride);
-                GradientColumns(y0l - y1l, y0h - y1h, even, odd, lane + 8 * zStride, zStride);
-                GradientColumns(-y1l, -y1h, even, odd, lane + 12 * zStride, zStride);
+                var lane = dst + Math.Max(0, (nint)q * tw - (nint)t0);
+                var e = q == first ? firstEven : even;
+                var o = q == first ? firstOdd : odd;
+                GradientColumns(y0l, y0h, e, o, lane, zStride);
+                GradientColumns(y0l + y1l, y0h + y1h, e, o, lane + 4 * zStride, zStride);
+                GradientColumns(y0l - y1l, y0h - y1h, e, o, lane + 8 * zStride, zStride);
+                GradientColumns(-y1l, -y1h, e, o, lane + 12 * zStride, zStride);
             }
         }
     }
