@@ -69,6 +69,18 @@ internal static unsafe class WinogradConv
     /// </summary>
     public static int Blocks(in Conv2DGeometry g, int batch) => (int)(((long)batch * TileHeight(g) * TileWidth(g) + Nr - 1) / Nr);
 
+    /// <summary>
+    /// Block <paramref name="block"/>'s tiles [t0, t1) in batch order and the tile rows [first, last) they lie in; the
+    /// first row may start before t0 and the last end after t1.
+    /// </summary>
+    private static (long T0, long T1, int First, int Last) BlockTiles(in Conv2DGeometry g, int batch, int block)
+    {
+        var tw = TileWidth(g);
+        var t0 = (long)block * Nr;
+        var t1 = Math.Min(t0 + Nr, (long)batch * TileHeight(g) * tw);
+        return (t0, t1, (int)(t0 / tw), (int)((t1 + tw - 1) / tw));
+    }
+
     /// <summary>The most units of work <paramref name="blocks"/> blocks can be split into: one per filter block of each.</summary>
     public static int MostUnits(in Conv2DGeometry g, int blocks) => (int)Math.Min(int.MaxValue, (long)blocks * FilterBlocks(g));
 
@@ -250,10 +262,7 @@ internal static unsafe class WinogradConv
     {
         var tw = TileWidth(g);
         var th = TileHeight(g);
-        var t0 = (long)block * Nr;
-        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
-        var first = (int)(t0 / tw);
-        var last = (int)((t1 + tw - 1) / tw);
+        var (t0, _, first, last) = BlockTiles(g, batch, block);
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var left = Vector512.Create(g.PadLeft);
         var right = Vector512.Create(g.PadLeft + g.Width);
@@ -289,20 +298,11 @@ internal static unsafe class WinogradConv
                 Row(image, top + 2, g, maskLo, maskHi, out var d2l, out var d2h);
                 Row(image, top + 3, g, maskLo, maskHi, out var d3l, out var d3h);
                 var lane = dst + Math.Max(0, (nint)q * tw - (nint)t0);
-                if (q == first)
-                {
-                    Columns(d0l - d2l, d0h - d2h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane, eStride);
-                    Columns(d1l + d2l, d1h + d2h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 4 * eStride, eStride);
-                    Columns(d2l - d1l, d2h - d1h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 8 * eStride, eStride);
-                    Columns(d1l - d3l, d1h - d3h, firstEven0, firstOdd0, firstEven1, firstOdd1, lane + 12 * eStride, eStride);
-                }
-                else
-                {
-                    Columns(d0l - d2l, d0h - d2h, even0, odd0, even1, odd1, lane, eStride);
-                    Columns(d1l + d2l, d1h + d2h, even0, odd0, even1, odd1, lane + 4 * eStride, eStride);
-                    Columns(d2l - d1l, d2h - d1h, even0, odd0, even1, odd1, lane + 8 * eStride, eStride);
-                    Columns(d1l - d3l, d1h - d3h, even0, odd0, even1, odd1, lane + 12 * eStride, eStride);
-                }
+                var (e0, o0, e1, o1) = q == first ? (firstEven0, firstOdd0, firstEven1, firstOdd1) : (even0, odd0, even1, odd1);
+                Columns(d0l - d2l, d0h - d2h, e0, o0, e1, o1, lane, eStride);
+                Columns(d1l + d2l, d1h + d2h, e0, o0, e1, o1, lane + 4 * eStride, eStride);
+                Columns(d2l - d1l, d2h - d1h, e0, o0, e1, o1, lane + 8 * eStride, eStride);
+                Columns(d1l - d3l, d1h - d3h, e0, o0, e1, o1, lane + 12 * eStride, eStride);
             }
         }
     }
@@ -444,10 +444,7 @@ internal static unsafe class WinogradConv
     {
         var tw = TileWidth(g);
         var th = TileHeight(g);
-        var t0 = (long)block * Nr;
-        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
-        var first = (int)(t0 / tw);
-        var last = (int)((t1 + tw - 1) / tw);
+        var (t0, _, first, last) = BlockTiles(g, batch, block);
         var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var lanesHi = lanes + Vector512.Create(16);
         var width = Vector512.Create(g.OutWidth);
@@ -725,10 +722,7 @@ internal static unsafe class WinogradConv
     {
         var tw = TileWidth(g);
         var th = TileHeight(g);
-        var t0 = (long)block * Nr;
-        var t1 = Math.Min(t0 + Nr, (long)batch * th * tw);
-        var first = (int)(t0 / tw);
-        var last = (int)((t1 + tw - 1) / tw);
+        var (t0, t1, first, last) = BlockTiles(g, batch, block);
         var zStride = (nint)ZStride(g);
         if (t1 - t0 < Nr)
         {
