@@ -69,7 +69,7 @@ public static class CompareBenchmark
             var c = new float[n * n];
             foreach (var t in threads > 1 ? new[] { 1, threads } : [1])
             {
-                var seconds = GemmTiming.Measure(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, t), repeats: quick ? 3 : 5, warmupSeconds: 0.3);
+                var seconds = GemmTiming.Measure(() => Sgemm.Multiply(false, false, n, n, n, a, n, b, n, c, n, 0f, t), repeats: quick ? 3 : 7, warmupSeconds: 0.3);
                 gemm.Add(new GemmRow($"{n}x{n}x{n}", t, 2.0 * n * n * n / seconds.Best / 1e9, Ceiling(t), Square: true));
             }
         }
