@@ -401,6 +401,7 @@ public class Conv2DCpuTests
         var scratch = new float[WinogradConv.ThreadLength(g)];
         var (tileWidth, tileHeight) = ((g.OutWidth + 1) / 2, (g.OutHeight + 1) / 2);
         var blocks = WinogradConv.Blocks(g, batch);
+        var tolerance = 1e-5 * Math.Sqrt(g.ColumnRows) * (1 + expected.Max(Math.Abs));
         Assert.Equal((batch * tileHeight * tileWidth + 47) / 48, blocks);
         var written = 0;
         for (var block = 0; block < blocks; block++)
@@ -408,7 +409,6 @@ public class Conv2DCpuTests
             var output = new float[batch * g.OutputSize];
             output.AsSpan().Fill(float.NaN);
             WinogradConv.Run(input, packed, bias, g, batch, output, block, block + 1, scratch, relu: false, keep);
-            var tolerance = 1e-5 * Math.Sqrt(g.ColumnRows) * (1 + expected.Max(Math.Abs));
             for (var i = 0; i < output.Length; i++)
             {
                 var n = i / g.OutputSize;
