@@ -35,6 +35,8 @@ public static class TrainBenchmark
             Kernels.Cpu.Threading.CpuThreads.Count = int.Parse(threads, CultureInfo.InvariantCulture);
         }
         var profile = args.Contains("--profile");
+        var scalingRounds = int.Parse(Arg("--scaling-rounds", "0"), CultureInfo.InvariantCulture);
+        var scalingLimit = int.Parse(Arg("--scaling-limit", "12000"), CultureInfo.InvariantCulture);
 
         var (name, batch) = modelKey switch
         {
@@ -95,6 +97,14 @@ public static class TrainBenchmark
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT model={modelKey} infer_b1000_img_s={inferImgS:0} latency_b1_ms={times[250]:0.000} peak_rss_mb={self.PeakWorkingSet64 / 1048576.0:0}"));
+
+        // Thread scaling last: it trains on, so the figures above are those of the epochs they follow.
+        var allThreads = Kernels.Cpu.Threading.CpuThreads.Count;
+        if (scalingRounds > 0 && allThreads > 1)
+        {
+            var images = train.Subset(0, Math.Min(scalingLimit, train.Count));
+            Console.WriteLine(ScalingBenchmark.Measure(model, images, batch, allThreads, scalingRounds).ToResultLine(modelKey));
+        }
         return 0;
     }
 }

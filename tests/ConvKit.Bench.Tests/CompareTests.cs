@@ -18,6 +18,10 @@ public class CompareTests
         RESULT peer=torchsharp model=A epoch=2 epoch_s=9.0 train_sps=6500 last_loss=0.4 test_acc=0.8700 infer_sps=2400 lat1_ms=0.350 peak_rss_mb=1000
         """;
 
+    // A different ceiling from the report's own, so the targets must take the rounds' ceiling.
+    private const string ScalingLine =
+        "RESULT model=A scaling_threads=2 scaling_rounds=4 scaling_1t_img_s=10000 scaling_nt_img_s=15000 scaling_ceiling_1t=180 scaling_ceiling_nt=320";
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.TrimEntries);
 
     [Fact]
@@ -42,10 +46,9 @@ public class CompareTests
     [Fact]
     public void TargetsAreJudgedFromTheRatios()
     {
-        var convkit = RunResult.Parse(Lines(ConvKitOutput), "ConvKit");
-        var oneThread = convkit with { TrainImagesPerSecond = 10000 };
+        var convkit = RunResult.Parse([.. Lines(ConvKitOutput), ScalingLine], "ConvKit");
         var peer = RunResult.Parse(Lines(PeerOutput), "peer");
-        var report = Report(new ModelComparison("seed-mnist", 64, convkit, oneThread, peer, 2.5));
+        var report = Report(new ModelComparison("seed-mnist", 64, convkit, peer, 2.5));
 
         var targets = report.Targets().ToDictionary(t => t.Target, t => (t.Measured, t.Met));
 
@@ -53,22 +56,36 @@ public class CompareTests
         Assert.Equal(("5.00x faster", true), targets["seed-mnist batch-1 latency <= 1/2 of TorchSharp's"]);
         Assert.Equal(("16.67x", true), targets["seed-mnist batch-1000 inference >= 2x TorchSharp"]);
         Assert.Equal(("4.00x less", true), targets["seed-mnist peak memory <= 1/4 of TorchSharp's"]);
-        // ConvKit 1.5x against a ceiling of 400/200 = 2x: 75% of it.
-        Assert.Equal(("1.50x vs 2.00x (75%)", false), targets["seed-mnist 2/1-thread speed-up >= 90% of the FMA ceiling's"]);
+        // ConvKit 1.5x against the rounds' ceiling of 320/180 = 1.78x: 84% of it.
+        Assert.Equal(("1.50x vs 1.78x (84%)", false), targets["seed-mnist 2/1-thread speed-up >= 90% of the FMA ceiling's"]);
         Assert.Equal(("80%", true), targets["SGEMM 1024x1024x1024 on 1 thread >= 75% of the FMA ceiling"]);
         Assert.Equal(("70%", false), targets["SGEMM 1024x1024x1024 on 2 threads >= 75% of the FMA ceiling"]);
         Assert.Equal(("1.75x vs 2.00x (88%)", false), targets["SGEMM 1024x1024x1024 2/1-thread speed-up >= 90% of the FMA ceiling's"]);
 
         var table = report.Render();
-        Assert.Contains("| seed-mnist (batch 64) | 15,000 | 6,500 | 2.31x | 0.070 / 0.350 | 40,000 / 2,400 | 250 / 1,000 | 1.50x (2.00x) | 88.0% / 87.0% |", table, StringComparison.Ordinal);
+        Assert.Contains("| seed-mnist (batch 64) | 15,000 | 6,500 | 2.31x | 0.070 / 0.350 | 40,000 / 2,400 | 250 / 1,000 | 1.50x (1.78x) | 88.0% / 87.0% |", table, StringComparison.Ordinal);
+        Assert.Contains("the best of 4 rounds per model, alternating 1 and 2 threads", table, StringComparison.Ordinal);
         Assert.Contains("| seed-mnist training >= 2.5x TorchSharp | 2.31x | no |", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AScalingLineRoundTripsAndAnIncompleteOneIsRejectedByKey()
+    {
+        var scaling = RunResult.Parse([.. Lines(ConvKitOutput), ScalingLine], "ConvKit").Scaling;
+
+        Assert.Equal(new ThreadScaling(2, 4, 10000, 15000, 180, 320), scaling);
+        Assert.Equal(scaling, ThreadScaling.FromPairs(RunResult.ParseLine(scaling!.ToResultLine("A"))!, "again"));
+        var ex = Assert.Throws<FormatException>(() =>
+            RunResult.Parse([.. Lines(ConvKitOutput), "RESULT model=A scaling_threads=2 scaling_1t_img_s=100"], "ConvKit seed-mnist"));
+        Assert.Contains("ConvKit seed-mnist", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("scaling_rounds", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void WithoutAPeerThePeerTargetsAreNotMeasured()
     {
         var convkit = RunResult.Parse(Lines(ConvKitOutput), "ConvKit");
-        var report = Report(new ModelComparison("seed-mnist", 64, convkit, null, null, 2.5));
+        var report = Report(new ModelComparison("seed-mnist", 64, convkit, null, 2.5));
 
         var targets = report.Targets();
 

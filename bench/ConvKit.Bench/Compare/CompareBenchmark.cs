@@ -10,15 +10,18 @@ namespace ConvKit.Bench.Compare;
 /// <c>compare</c>: everything the performance targets need, measured in one run and printed as one report. The FMA
 /// ceiling on 1 and all threads, SGEMM on square sizes and on the two models' layer shapes, then for each model ConvKit's
 /// training run (in a fresh process, so peak memory is that model's alone), the peer's run on the same data and thread
-/// count when <c>--peer</c> names one, and ConvKit on one thread for the scaling figure.
+/// count when <c>--peer</c> names one. ConvKit's run ends with its thread-scaling rounds (<see cref="ScalingBenchmark"/>).
 /// </summary>
 public static class CompareBenchmark
 {
-    private static readonly (string Key, string Name, int Batch, double Target)[] AllModels =
+    private static readonly (string Key, string Name, int Batch, double Target, int ScalingImages)[] AllModels =
     [
-        ("A", "seed-mnist", 64, 2.5),
-        ("B", "keras-mnist-cnn", 128, 2.0),
+        ("A", "seed-mnist", 64, 2.5, 12_000),
+        ("B", "keras-mnist-cnn", 128, 2.0, 6_000),
     ];
+
+    /// <summary>Alternating rounds of the thread-scaling measurement (see <see cref="ScalingBenchmark"/>).</summary>
+    private const int ScalingRounds = 4;
 
     public const string Usage =
         "compare [--peer PATH] [--data DIR] [--epochs N] [--threads N] [--models A,B] [--quick]";
@@ -84,24 +87,22 @@ public static class CompareBenchmark
         var models = new List<ModelComparison>();
         try
         {
-            foreach (var (key, name, batch, target) in AllModels.Where(m => keys.Contains(m.Key)))
+            foreach (var (key, name, batch, target, scalingImages) in AllModels.Where(m => keys.Contains(m.Key)))
             {
-                string[] Train(int t) =>
+                string[] train =
                 [
-                    .. selfArgs, "train", "--model", key, "--epochs", Str(epochs), "--limit", Str(limit), "--threads", Str(t),
+                    .. selfArgs, "train", "--model", key, "--epochs", Str(epochs), "--limit", Str(limit), "--threads", Str(threads),
                     "--dataset", dataset, "--data", dataRoot,
+                    .. threads > 1 ? ["--scaling-rounds", Str(quick ? 2 : ScalingRounds), "--scaling-limit", Str(quick ? scalingImages / 4 : scalingImages)] : Array.Empty<string>(),
                 ];
-                var convkit = RunResult.Parse(ChildRun.Run(self, Train(threads), $"ConvKit {name}", Console.Out), $"ConvKit {name}");
+                var convkit = RunResult.Parse(ChildRun.Run(self, train, $"ConvKit {name}", Console.Out), $"ConvKit {name}");
                 RunResult? peerResult = null;
                 if (peer is not null)
                 {
                     string[] peerArgs = ["--model", key, "--epochs", Str(epochs), "--threads", Str(threads), "--data", dataDir, .. quick ? new[] { "--train-limit", Str(limit) } : []];
                     peerResult = RunResult.Parse(ChildRun.Run(peer, peerArgs, $"TorchSharp {name}", Console.Out), $"TorchSharp {name}");
                 }
-                var one = threads > 1
-                    ? RunResult.Parse(ChildRun.Run(self, Train(1), $"ConvKit {name} 1 thread", Console.Out), $"ConvKit {name} on 1 thread")
-                    : null;
-                models.Add(new ModelComparison(name, batch, convkit, one, peerResult, target));
+                models.Add(new ModelComparison(name, batch, convkit, peerResult, target));
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)

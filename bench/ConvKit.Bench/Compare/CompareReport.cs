@@ -3,14 +3,13 @@ using System.Text;
 
 namespace ConvKit.Bench.Compare;
 
-/// <summary>One model measured by ConvKit (on all threads and on one) and, when it was run, by the peer.</summary>
+/// <summary>One model measured by ConvKit and, when it was run, by the peer.</summary>
 /// <param name="Name">The model's name, as in the zoo.</param>
 /// <param name="Batch">Training batch size.</param>
-/// <param name="ConvKit">ConvKit on the compared thread count.</param>
-/// <param name="ConvKitOneThread">ConvKit on one thread, for the thread-scaling figure; null when not run.</param>
+/// <param name="ConvKit">ConvKit on the compared thread count, with its thread-scaling rounds when it ran them.</param>
 /// <param name="Peer">The peer on the same thread count; null when no peer was given.</param>
 /// <param name="TrainTarget">The training images/s ratio to the peer this model should reach.</param>
-public sealed record ModelComparison(string Name, int Batch, RunResult ConvKit, RunResult? ConvKitOneThread, RunResult? Peer, double TrainTarget);
+public sealed record ModelComparison(string Name, int Batch, RunResult ConvKit, RunResult? Peer, double TrainTarget);
 
 /// <summary>One SGEMM timing and the FMA ceiling on the same thread count.</summary>
 public sealed record GemmRow(string Label, int Threads, double GFlops, double Ceiling, bool Square);
@@ -50,11 +49,11 @@ public sealed class CompareReport
                 p is null ? null : m.ConvKit.InferImagesPerSecond / p.InferImagesPerSecond, InferenceTarget, ""));
             rows.Add(PeerRow($"{m.Name} peak memory <= 1/{MemoryTarget:0} of {PeerName}'s",
                 p is null ? null : p.PeakMemoryMb / m.ConvKit.PeakMemoryMb, MemoryTarget, " less"));
-            if (m.ConvKitOneThread is { } one && Threads > 1)
+            if (m.ConvKit.Scaling is { } scaling)
             {
-                var share = SpeedUp(m) / CeilingSpeedUp;
-                rows.Add(($"{m.Name} {Threads}/1-thread speed-up >= {Pct(ScalingTarget)} of the FMA ceiling's",
-                    $"{Ratio(SpeedUp(m))} vs {Ratio(CeilingSpeedUp)} ({Pct(share)})", share >= ScalingTarget));
+                var share = scaling.SpeedUp / scaling.CeilingSpeedUp;
+                rows.Add(($"{m.Name} {scaling.Threads}/1-thread speed-up >= {Pct(ScalingTarget)} of the FMA ceiling's",
+                    $"{Ratio(scaling.SpeedUp)} vs {Ratio(scaling.CeilingSpeedUp)} ({Pct(share)})", share >= ScalingTarget));
             }
         }
         foreach (var g in Gemm.Where(g => g.Square))
@@ -81,13 +80,6 @@ public sealed class CompareReport
     private static (string, string, bool?) PeerRow(string target, double? ratio, double needed, string suffix) =>
         ratio is { } r ? (target, Ratio(r) + suffix, r >= needed) : (target, "no peer", null);
 
-    /// <summary>ConvKit's all-threads / one-thread training speed-up on <paramref name="m"/>.</summary>
-    public static double SpeedUp(ModelComparison m)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        return m.ConvKitOneThread is { } one ? m.ConvKit.TrainImagesPerSecond / one.TrainImagesPerSecond : double.NaN;
-    }
-
     /// <summary>The three tables as Markdown.</summary>
     public string Render()
     {
@@ -107,8 +99,14 @@ public sealed class CompareReport
                 $"| {c.LatencyMs:0.000} / {(p is null ? "-" : p.LatencyMs.ToString("0.000", CultureInfo.InvariantCulture))} " +
                 $"| {N0(c.InferImagesPerSecond)} / {(p is null ? "-" : N0(p.InferImagesPerSecond))} " +
                 $"| {N0(c.PeakMemoryMb)} / {(p is null ? "-" : N0(p.PeakMemoryMb))} " +
-                $"| {(m.ConvKitOneThread is null ? "-" : $"{Ratio(SpeedUp(m))} ({Ratio(CeilingSpeedUp)})")} " +
+                $"| {(c.Scaling is not { } sc ? "-" : $"{Ratio(sc.SpeedUp)} ({Ratio(sc.CeilingSpeedUp)})")} " +
                 $"| {Percent(c.TestAccuracy)} / {(p is null ? "-" : Percent(p.TestAccuracy))} |");
+        }
+        if (Models.Select(m => m.ConvKit.Scaling).OfType<ThreadScaling>().FirstOrDefault() is { } first)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"Speed-ups: the best of {first.Rounds} rounds per model, alternating 1 and {first.Threads} threads, each timing the FMA ceiling and a training pass; the ceiling's in brackets.");
         }
         s.AppendLine();
         s.AppendLine("| SGEMM | threads | GFLOP/s | FMA ceiling GFLOP/s | % of ceiling |");

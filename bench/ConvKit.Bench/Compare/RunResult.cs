@@ -12,7 +12,9 @@ namespace ConvKit.Bench.Compare;
 /// <param name="PeakMemoryMb">Peak resident set of the whole process.</param>
 /// <param name="TestAccuracy">Test accuracy after the last epoch.</param>
 /// <param name="Epochs">How many epochs the run reported.</param>
-public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPerSecond, double LatencyMs, double PeakMemoryMb, double TestAccuracy, int Epochs)
+/// <param name="Scaling">The run's thread-scaling rounds (<c>train --scaling-rounds</c>); null when it ran none.</param>
+public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPerSecond, double LatencyMs, double PeakMemoryMb, double TestAccuracy, int Epochs,
+    ThreadScaling? Scaling = null)
 {
     // ConvKit's key first, then the peer harness's spelling of the same figure.
     private static readonly string[] TrainKeys = ["train_img_s", "train_sps"];
@@ -49,6 +51,7 @@ public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPe
         ArgumentNullException.ThrowIfNull(lines);
         double bestTrain = 0, infer = double.NaN, latency = double.NaN, peak = double.NaN, accuracy = double.NaN;
         var epochs = 0;
+        ThreadScaling? scaling = null;
         foreach (var pairs in lines.Select(ParseLine).OfType<Dictionary<string, string>>())
         {
             if (TryGet(pairs, TrainKeys, out var train))
@@ -72,6 +75,7 @@ public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPe
             {
                 peak = p;
             }
+            scaling = ThreadScaling.FromPairs(pairs, source) ?? scaling;
         }
         if (epochs == 0)
         {
@@ -81,10 +85,10 @@ public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPe
         {
             throw new FormatException($"{source} printed no RESULT line with inference throughput, batch-1 latency and peak_rss_mb.");
         }
-        return new RunResult(bestTrain, infer, latency, peak, accuracy, epochs);
+        return new RunResult(bestTrain, infer, latency, peak, accuracy, epochs, scaling);
     }
 
-    private static bool TryGet(Dictionary<string, string> pairs, string[] keys, out double value)
+    internal static bool TryGet(Dictionary<string, string> pairs, string[] keys, out double value)
     {
         foreach (var key in keys)
         {
