@@ -53,8 +53,8 @@ public class OptimizerKernelsTests
     public void AdamNeverLeavesSubnormalMoments()
     {
         // 37 weights (vector lanes and a scalar tail) whose gradient goes to 0 after one step, as a weight fed by a
-        // dead unit: m shrinks by beta1 per step and would turn subnormal after some 700 steps; it goes to 0 instead,
-        // and v keeps its (normal) value until it would too.
+        // dead unit: m shrinks by beta1 per step and would turn subnormal after some 700 steps, and m * alpha some 65
+        // steps before that; m goes to 0 below the floor instead, and v keeps its (normal) value until it would too.
         const int n = 37;
         var p = Enumerable.Repeat(0.5f, n).ToArray();
         var m = new float[n];
@@ -68,14 +68,16 @@ public class OptimizerKernelsTests
             OptimizerKernels.Adam(p, grad, m, v, 1e-3f, 0.9f, 0.999f, 1e-7f, step, 0f, false);
             OptimizerReference.Adam(reference.Item1, grad, reference.Item2, reference.Item3, 1e-3f, 0.9f, 0.999f, 1e-7f, step, 0f, false);
             Assert.All(m.Concat(v), x => Assert.True(x == 0f || float.IsNormal(x), $"step {step}: subnormal moment {x:E}"));
+            Assert.All(m, x => Assert.True(x == 0f || MathF.Abs(x) >= OptimizerKernels.MomentFloor, $"step {step}: m = {x:E} below the floor"));
+            Assert.All(m, x => Assert.True(x == 0f || float.IsNormal(x * 1e-3f), $"step {step}: m * lr = {x * 1e-3f:E} is subnormal"));
         }
         Assert.All(m, x => Assert.Equal(0f, x));
         Assert.All(v, x => Assert.True(float.IsNormal(x)));
         Assert.Equal(reference.Item1, p);
         Assert.Equal(reference.Item2, m);
         Assert.Equal(reference.Item3, v);
-        // A subnormal m moves no weight of ordinary size: flushing it gives the same weights as not.
-        Assert.Equal(0.5f, 0.5f - 1e-39f * 1e-3f / (MathF.Sqrt(1e-12f) + 1e-7f));
+        // An m below the floor moves no weight of ordinary size: flushing it gives the same weights as not.
+        Assert.Equal(0.5f, 0.5f - OptimizerKernels.MomentFloor * 1e-3f / (MathF.Sqrt(0f) + 1e-7f));
     }
 
     [Fact]

@@ -23,11 +23,14 @@ public static class OptimizerKernels
     /// alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
     /// p = p - m * alpha / (sqrt(v) + epsilon)
     /// </code>
-    /// m and v are set to 0 where they become subnormal (below 2^-126). A weight whose gradient stays 0 (one fed by a
-    /// dead unit) has m shrink by beta1 every step and turn subnormal after some 700 steps. Arithmetic on subnormals
-    /// takes a slow microcode path on x86, and it made seed-mnist training a fifth slower from its second epoch on.
-    /// A subnormal m moves no weight above 1e-19 and a subnormal v is far below epsilon, so the flush leaves
-    /// training as it was.
+    /// m is set to 0 where it falls below <see cref="MomentFloor"/> (1e-30) and v where it becomes subnormal (below
+    /// 2^-126). A weight whose gradient stays 0 (one fed by a dead unit) has m shrink by beta1 every step. Arithmetic
+    /// that reads or makes a subnormal takes a slow microcode path on x86: m itself turns subnormal after some 700
+    /// steps, which made seed-mnist training a fifth slower from its second epoch on, and the product m * alpha does
+    /// some 65 steps earlier (below 1.2e-35 with lr = 1e-3), which made keras-mnist-cnn's optimiser steps twice as
+    /// slow in its second epoch. An m below 1e-30 moves a weight by less than 1e-30 * alpha / epsilon (1e-26 with
+    /// Keras's lr = 1e-3 and epsilon = 1e-7), and a subnormal v is far below epsilon, so the flush leaves training as
+    /// it was.
     /// With <paramref name="weightDecay"/> &gt; 0 and <paramref name="decoupled"/> true this is AdamW
     /// (Loshchilov and Hutter 2019, https://arxiv.org/abs/1711.05101) as Keras applies it: p = p - p * (lr * wd) before
     /// the update. With <paramref name="decoupled"/> false the decay is an L2 term added to the gradient,
@@ -188,6 +191,21 @@ public static class OptimizerKernels
     /// <summary>The smallest normal float, 2^-126.</summary>
     internal const float SmallestNormal = 1.17549435e-38f;
 
+    /// <summary>Adam's first moment is set to 0 below this magnitude (see <see cref="Adam"/>).</summary>
+    internal const float MomentFloor = 1e-30f;
+
+    /// <summary>m, or 0 where |m| is below <see cref="MomentFloor"/>.</summary>
+    internal static float FlushMoment(float m) => MathF.Abs(m) < MomentFloor ? 0f : m;
+
+    private static Vector128<float> FlushMoment(Vector128<float> m) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(m), Vector128.Create(MomentFloor)), Vector128<float>.Zero, m);
+
+    private static Vector256<float> FlushMoment(Vector256<float> m) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(m), Vector256.Create(MomentFloor)), Vector256<float>.Zero, m);
+
+    private static Vector512<float> FlushMoment(Vector512<float> m) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(m), Vector512.Create(MomentFloor)), Vector512<float>.Zero, m);
+
     /// <summary>x, or 0 where x is subnormal (|x| below 2^-126).</summary>
     internal static float Flush(float x) => MathF.Abs(x) < SmallestNormal ? 0f : x;
 
@@ -214,7 +232,7 @@ public static class OptimizerKernels
             {
                 p -= p * decay;
             }
-            m = Flush(m + (g - m) * oneMinusBeta1);
+            m = FlushMoment(m + (g - m) * oneMinusBeta1);
             v = Flush(v + (g * g - v) * oneMinusBeta2);
             return p - m * alpha / (MathF.Sqrt(v) + epsilon);
         }
@@ -229,7 +247,7 @@ public static class OptimizerKernels
             {
                 p -= p * Vector128.Create(decay);
             }
-            m = Flush(m + (g - m) * Vector128.Create(oneMinusBeta1));
+            m = FlushMoment(m + (g - m) * Vector128.Create(oneMinusBeta1));
             v = Flush(v + (g * g - v) * Vector128.Create(oneMinusBeta2));
             return p - m * Vector128.Create(alpha) / (Vector128.Sqrt(v) + Vector128.Create(epsilon));
         }
@@ -244,7 +262,7 @@ public static class OptimizerKernels
             {
                 p -= p * Vector256.Create(decay);
             }
-            m = Flush(m + (g - m) * Vector256.Create(oneMinusBeta1));
+            m = FlushMoment(m + (g - m) * Vector256.Create(oneMinusBeta1));
             v = Flush(v + (g * g - v) * Vector256.Create(oneMinusBeta2));
             return p - m * Vector256.Create(alpha) / (Vector256.Sqrt(v) + Vector256.Create(epsilon));
         }
@@ -259,7 +277,7 @@ public static class OptimizerKernels
             {
                 p -= p * Vector512.Create(decay);
             }
-            m = Flush(m + (g - m) * Vector512.Create(oneMinusBeta1));
+            m = FlushMoment(m + (g - m) * Vector512.Create(oneMinusBeta1));
             v = Flush(v + (g * g - v) * Vector512.Create(oneMinusBeta2));
             return p - m * Vector512.Create(alpha) / (Vector512.Sqrt(v) + Vector512.Create(epsilon));
         }

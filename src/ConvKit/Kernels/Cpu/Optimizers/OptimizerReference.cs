@@ -22,7 +22,7 @@ public static class OptimizerReference
             {
                 param[i] -= param[i] * (lr * weightDecay);
             }
-            m[i] = OptimizerKernels.Flush(m[i] + (g - m[i]) * (1f - beta1));
+            m[i] = OptimizerKernels.FlushMoment(m[i] + (g - m[i]) * (1f - beta1));
             v[i] = OptimizerKernels.Flush(v[i] + (g * g - v[i]) * (1f - beta2));
             param[i] -= m[i] * alpha / (MathF.Sqrt(v[i]) + epsilon);
         }
