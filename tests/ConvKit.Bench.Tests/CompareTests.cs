@@ -82,6 +82,25 @@ public class CompareTests
     }
 
     [Fact]
+    public void RunsCombineIntoTheBestOfEachFigureAndAreListedInOrder()
+    {
+        var first = new RunResult(15000, 40000, 0.070, 250, 0.88, 2, new ThreadScaling(2, 4, 10000, 19000, 176, 350));
+        var second = new RunResult(17000, 38000, 0.060, 260, 0.89, 2, new ThreadScaling(2, 4, 10200, 18500, 177, 349));
+
+        var combined = RunResult.Combine([first, second]);
+
+        Assert.Equal(new RunResult(17000, 40000, 0.060, 260, 0.89, 4, new ThreadScaling(2, 8, 10200, 19000, 177, 350)), combined);
+        Assert.Equal(first, RunResult.Combine([first]));
+        Assert.Throws<ArgumentException>(() => ThreadScaling.Combine([first.Scaling!, first.Scaling! with { Threads = 4 }]));
+        var peer = RunResult.Parse(Lines(PeerOutput), "peer");
+        var model = new ModelComparison("seed-mnist", 64, combined, peer, 2.5) { ConvKitTrainRuns = [15000, 17000], PeerTrainRuns = [6500, 6400] };
+        var table = Report(model, runs: 2).Render();
+        Assert.Contains("Each program ran 2 times per model", table, StringComparison.Ordinal);
+        Assert.Contains("- seed-mnist: ConvKit 15,000 / 17,000, TorchSharp 6,500 / 6,400", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("Each program ran", Report(model).Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithoutAPeerThePeerTargetsAreNotMeasured()
     {
         var convkit = RunResult.Parse(Lines(ConvKitOutput), "ConvKit");
@@ -135,8 +154,9 @@ public class CompareTests
         }
     }
 
-    private static CompareReport Report(ModelComparison model) => new()
+    private static CompareReport Report(ModelComparison model, int runs = 1) => new()
     {
+        Runs = runs,
         Machine = "test machine",
         PeerName = "TorchSharp",
         Threads = 2,

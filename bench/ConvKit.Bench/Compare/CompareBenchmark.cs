@@ -27,7 +27,7 @@ public static class CompareBenchmark
     private const int SquareGemmRounds = 3;
 
     public const string Usage =
-        "compare [--peer PATH] [--data DIR] [--epochs N] [--threads N] [--models A,B] [--quick]";
+        "compare [--peer PATH] [--data DIR] [--epochs N] [--runs N] [--threads N] [--models A,B] [--quick]";
 
     public static int Run(string[] args)
     {
@@ -41,9 +41,10 @@ public static class CompareBenchmark
         var dataRoot = Arg("--data") ?? Environment.GetEnvironmentVariable("CONVKIT_DATA") ?? "../shared/datasets";
         var dataset = Arg("--dataset") ?? "fashion-mnist";
         if (!TryInt(Arg("--epochs") ?? (quick ? "1" : "2"), out var epochs) || epochs < 1
-            || !TryInt(Arg("--threads") ?? CpuThreads.Count.ToString(CultureInfo.InvariantCulture), out var threads) || threads < 1)
+            || !TryInt(Arg("--threads") ?? CpuThreads.Count.ToString(CultureInfo.InvariantCulture), out var threads) || threads < 1
+            || !TryInt(Arg("--runs") ?? (quick ? "1" : "2"), out var runs) || runs < 1)
         {
-            Console.Error.WriteLine("error: --epochs and --threads take a whole number of at least 1.");
+            Console.Error.WriteLine("error: --epochs, --threads and --runs take a whole number of at least 1.");
             return 2;
         }
         var keys = (Arg("--models") ?? "A,B").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -61,7 +62,7 @@ public static class CompareBenchmark
         var dataDir = Directory.Exists(Path.Combine(dataRoot, dataset)) ? Path.Combine(dataRoot, dataset) : dataRoot;
         var limit = quick ? 12_000 : 60_000;
 
-        Console.WriteLine($"# compare: {dataset} from {dataDir}, {epochs} epoch(s) of {limit} images, {threads} threads, peer {(peer ?? "none (pass --peer PATH to include TorchSharp)")}");
+        Console.WriteLine($"# compare: {dataset} from {dataDir}, {runs} run(s) of {epochs} epoch(s) of {limit} images per program, {threads} threads, peer {(peer ?? "none (pass --peer PATH to include TorchSharp)")}");
         var ceiling1 = GemmPeak.Measure(1);
         var ceilingN = threads > 1 ? GemmPeak.Measure(threads) : ceiling1;
         Console.WriteLine($"# FMA ceiling {ceiling1:0.0} GFLOP/s on 1 thread, {ceilingN:0.0} on {threads}");
@@ -114,14 +115,32 @@ public static class CompareBenchmark
                     "--dataset", dataset, "--data", dataRoot,
                     .. threads > 1 ? ["--scaling-rounds", Str(quick ? 2 : ScalingRounds), "--scaling-limit", Str(quick ? scalingImages / 4 : scalingImages)] : Array.Empty<string>(),
                 ];
-                var convkit = RunResult.Parse(ChildRun.Run(self, train, $"ConvKit {name}", Console.Out), $"ConvKit {name}");
-                RunResult? peerResult = null;
-                if (peer is not null)
+                string[] peerArgs = ["--model", key, "--epochs", Str(epochs), "--threads", Str(threads), "--data", dataDir, .. quick ? new[] { "--train-limit", Str(limit) } : []];
+                var convkitRuns = new List<RunResult>();
+                var peerRuns = new List<RunResult>();
+                void RunConvKit(int r) => convkitRuns.Add(RunResult.Parse(ChildRun.Run(self, train, $"ConvKit {name} run {r + 1}", Console.Out), $"ConvKit {name}"));
+                for (var r = 0; r < runs; r++)
                 {
-                    string[] peerArgs = ["--model", key, "--epochs", Str(epochs), "--threads", Str(threads), "--data", dataDir, .. quick ? new[] { "--train-limit", Str(limit) } : []];
-                    peerResult = RunResult.Parse(ChildRun.Run(peer, peerArgs, $"TorchSharp {name}", Console.Out), $"TorchSharp {name}");
+                    // ConvKit first in even runs and the peer first in odd ones (ConvKit, peer, peer, ConvKit, ...),
+                    // so a drift of the machine's speed over the runs falls on both programs alike.
+                    if (r % 2 == 0)
+                    {
+                        RunConvKit(r);
+                    }
+                    if (peer is not null)
+                    {
+                        peerRuns.Add(RunResult.Parse(ChildRun.Run(peer, peerArgs, $"TorchSharp {name} run {r + 1}", Console.Out), $"TorchSharp {name}"));
+                    }
+                    if (r % 2 == 1)
+                    {
+                        RunConvKit(r);
+                    }
                 }
-                models.Add(new ModelComparison(name, batch, convkit, peerResult, target));
+                models.Add(new ModelComparison(name, batch, RunResult.Combine(convkitRuns), peerRuns.Count > 0 ? RunResult.Combine(peerRuns) : null, target)
+                {
+                    ConvKitTrainRuns = [.. convkitRuns.Select(x => x.TrainImagesPerSecond)],
+                    PeerTrainRuns = [.. peerRuns.Select(x => x.TrainImagesPerSecond)],
+                });
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
@@ -132,6 +151,7 @@ public static class CompareBenchmark
 
         var report = new CompareReport
         {
+            Runs = runs,
             Machine = Machine(),
             PeerName = "TorchSharp",
             Threads = threads,

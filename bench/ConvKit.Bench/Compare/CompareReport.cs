@@ -9,7 +9,14 @@ namespace ConvKit.Bench.Compare;
 /// <param name="ConvKit">ConvKit on the compared thread count, with its thread-scaling rounds when it ran them.</param>
 /// <param name="Peer">The peer on the same thread count; null when no peer was given.</param>
 /// <param name="TrainTarget">The training images/s ratio to the peer this model should reach.</param>
-public sealed record ModelComparison(string Name, int Batch, RunResult ConvKit, RunResult? Peer, double TrainTarget);
+public sealed record ModelComparison(string Name, int Batch, RunResult ConvKit, RunResult? Peer, double TrainTarget)
+{
+    /// <summary>Each ConvKit run's training images/s, in the order run (one entry when the figures come from one run).</summary>
+    public IReadOnlyList<double> ConvKitTrainRuns { get; init; } = [];
+
+    /// <summary>Each peer run's training images/s, in the order run.</summary>
+    public IReadOnlyList<double> PeerTrainRuns { get; init; } = [];
+}
 
 /// <summary>One SGEMM timing and the FMA ceiling on the same thread count.</summary>
 public sealed record GemmRow(string Label, int Threads, double GFlops, double Ceiling, bool Square);
@@ -24,6 +31,9 @@ public sealed class CompareReport
     public const double LatencyTarget = 2, InferenceTarget = 2, MemoryTarget = 4, GemmPeakTarget = 0.75, ScalingTarget = 0.9;
 
     public required string Machine { get; init; }
+
+    /// <summary>Runs of each program per model whose figures were combined (<see cref="RunResult.Combine"/>).</summary>
+    public int Runs { get; init; } = 1;
     public required string PeerName { get; init; }
     public required int Threads { get; init; }
     public required double CeilingOneThread { get; init; }
@@ -101,6 +111,17 @@ public sealed class CompareReport
                 $"| {N0(c.PeakMemoryMb)} / {(p is null ? "-" : N0(p.PeakMemoryMb))} " +
                 $"| {(c.Scaling is not { } sc ? "-" : $"{Ratio(sc.SpeedUp)} ({Ratio(sc.CeilingSpeedUp)})")} " +
                 $"| {Percent(c.TestAccuracy)} / {(p is null ? "-" : Percent(p.TestAccuracy))} |");
+        }
+        if (Runs > 1)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"Each program ran {Runs} times per model, ConvKit first in odd-numbered runs and the peer first in even ones; the figures are the best of the runs (peak memory: the highest). Training images/s by run:");
+            foreach (var m in Models)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture,
+                    $"- {m.Name}: ConvKit {string.Join(" / ", m.ConvKitTrainRuns.Select(N0))}{(m.PeerTrainRuns.Count == 0 ? "" : $", {PeerName} {string.Join(" / ", m.PeerTrainRuns.Select(N0))}")}");
+            }
         }
         if (Models.Select(m => m.ConvKit.Scaling).OfType<ThreadScaling>().FirstOrDefault() is { } first)
         {

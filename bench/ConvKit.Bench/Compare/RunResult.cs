@@ -88,6 +88,19 @@ public sealed record RunResult(double TrainImagesPerSecond, double InferImagesPe
         return new RunResult(bestTrain, infer, latency, peak, accuracy, epochs, scaling);
     }
 
+    /// <summary>
+    /// Several runs of one program as one: the best training and inference rate, the lowest latency and the highest
+    /// peak memory of any run, the last run's accuracy, and the scaling rounds of all of them.
+    /// </summary>
+    public static RunResult Combine(IReadOnlyList<RunResult> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
+        var scalings = runs.Select(r => r.Scaling).OfType<ThreadScaling>().ToArray();
+        return new RunResult(runs.Max(r => r.TrainImagesPerSecond), runs.Max(r => r.InferImagesPerSecond), runs.Min(r => r.LatencyMs),
+            runs.Max(r => r.PeakMemoryMb), runs[^1].TestAccuracy, runs.Sum(r => r.Epochs), scalings.Length == 0 ? null : ThreadScaling.Combine(scalings));
+    }
+
     internal static bool TryGet(Dictionary<string, string> pairs, string[] keys, out double value)
     {
         foreach (var key in keys)

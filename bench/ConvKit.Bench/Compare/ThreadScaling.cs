@@ -17,6 +17,19 @@ public sealed record ThreadScaling(int Threads, int Rounds, double ImagesOneThre
     /// <summary>The FMA ceiling's all-threads / one-thread speed-up over the same rounds.</summary>
     public double CeilingSpeedUp => CeilingAllThreads / CeilingOneThread;
 
+    /// <summary>The rounds of several runs on the same thread count as one: each figure the best of all of them.</summary>
+    public static ThreadScaling Combine(IReadOnlyList<ThreadScaling> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
+        if (runs.Any(r => r.Threads != runs[0].Threads))
+        {
+            throw new ArgumentException("Thread-scaling runs on different thread counts cannot be combined.", nameof(runs));
+        }
+        return new ThreadScaling(runs[0].Threads, runs.Sum(r => r.Rounds), runs.Max(r => r.ImagesOneThread), runs.Max(r => r.ImagesAllThreads),
+            runs.Max(r => r.CeilingOneThread), runs.Max(r => r.CeilingAllThreads));
+    }
+
     /// <summary>The <c>RESULT</c> line that <see cref="FromPairs"/> reads back.</summary>
     public string ToResultLine(string modelKey) => string.Create(CultureInfo.InvariantCulture,
         $"RESULT model={modelKey} scaling_threads={Threads} scaling_rounds={Rounds} scaling_1t_img_s={ImagesOneThread:0} scaling_nt_img_s={ImagesAllThreads:0} scaling_ceiling_1t={CeilingOneThread:0.0} scaling_ceiling_nt={CeilingAllThreads:0.0}");
