@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ConvKit.Kernels.Cpu.Elementwise;
 
@@ -195,28 +196,38 @@ public static class OptimizerKernels
     internal const float MomentFloor = 1e-30f;
 
     /// <summary>m, or 0 where |m| is below <see cref="MomentFloor"/>.</summary>
-    internal static float FlushMoment(float m) => MathF.Abs(m) < MomentFloor ? 0f : m;
+    internal static float FlushMoment(float m) => ZeroBelow(m, MomentFloor);
 
-    private static Vector128<float> FlushMoment(Vector128<float> m) =>
-        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(m), Vector128.Create(MomentFloor)), Vector128<float>.Zero, m);
+    private static Vector128<float> FlushMoment(Vector128<float> m) => ZeroBelow(m, MomentFloor);
 
-    private static Vector256<float> FlushMoment(Vector256<float> m) =>
-        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(m), Vector256.Create(MomentFloor)), Vector256<float>.Zero, m);
+    private static Vector256<float> FlushMoment(Vector256<float> m) => ZeroBelow(m, MomentFloor);
 
-    private static Vector512<float> FlushMoment(Vector512<float> m) =>
-        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(m), Vector512.Create(MomentFloor)), Vector512<float>.Zero, m);
+    private static Vector512<float> FlushMoment(Vector512<float> m) => ZeroBelow(m, MomentFloor);
 
     /// <summary>x, or 0 where x is subnormal (|x| below 2^-126).</summary>
-    internal static float Flush(float x) => MathF.Abs(x) < SmallestNormal ? 0f : x;
+    internal static float Flush(float x) => ZeroBelow(x, SmallestNormal);
 
-    private static Vector128<float> Flush(Vector128<float> x) =>
-        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(x), Vector128.Create(SmallestNormal)), Vector128<float>.Zero, x);
+    private static Vector128<float> Flush(Vector128<float> x) => ZeroBelow(x, SmallestNormal);
 
-    private static Vector256<float> Flush(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(SmallestNormal)), Vector256<float>.Zero, x);
+    private static Vector256<float> Flush(Vector256<float> x) => ZeroBelow(x, SmallestNormal);
 
-    private static Vector512<float> Flush(Vector512<float> x) =>
-        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x), Vector512.Create(SmallestNormal)), Vector512<float>.Zero, x);
+    private static Vector512<float> Flush(Vector512<float> x) => ZeroBelow(x, SmallestNormal);
+
+    /// <summary>x, or 0 where |x| is below <paramref name="floor"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ZeroBelow(float x, float floor) => MathF.Abs(x) < floor ? 0f : x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ZeroBelow(Vector128<float> x, float floor) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(x), Vector128.Create(floor)), Vector128<float>.Zero, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ZeroBelow(Vector256<float> x, float floor) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(floor)), Vector256<float>.Zero, x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ZeroBelow(Vector512<float> x, float floor) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(x), Vector512.Create(floor)), Vector512<float>.Zero, x);
 
     private readonly struct AdamOp(float oneMinusBeta1, float oneMinusBeta2, float epsilon, float alpha, float l2, float decay) : IStepOperator
     {
