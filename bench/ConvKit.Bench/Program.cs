@@ -43,7 +43,7 @@ public static class Program
                 Console.WriteLine("  filter                     megapixels/s of 3x3, 7x7 and 5x5 Gaussian filters on a 4000x3000 colour image");
                 Console.WriteLine("  classic [--models alexnet,alexnet-single,googlenet] [--batch-size 32] [--steps 3]");
                 Console.WriteLine("                             forward and training images/s of the classic architectures at their input sizes");
-                Console.WriteLine("  train --model A|B [--epochs N] [--limit N] [--threads N] [--profile] [--dataset fashion-mnist|mnist] [--data DIR]");
+                Console.WriteLine("  train --model A|B [--epochs N] [--limit N] [--threads N] [--profile] [--scaling-rounds N] [--scaling-limit N] [--dataset fashion-mnist|mnist] [--data DIR]");
                 Console.WriteLine("                             training images/s, test accuracy, inference throughput and latency, peak memory");
                 return command == "help" ? 0 : 2;
         }
