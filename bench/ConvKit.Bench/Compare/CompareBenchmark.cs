@@ -151,7 +151,6 @@ public static class CompareBenchmark
 
         var report = new CompareReport
         {
-            Runs = runs,
             Machine = Machine(),
             PeerName = "TorchSharp",
             Threads = threads,

@@ -32,8 +32,6 @@ public sealed class CompareReport
 
     public required string Machine { get; init; }
 
-    /// <summary>Runs of each program per model whose figures were combined (<see cref="RunResult.Combine"/>).</summary>
-    public int Runs { get; init; } = 1;
     public required string PeerName { get; init; }
     public required int Threads { get; init; }
     public required double CeilingOneThread { get; init; }
@@ -112,11 +110,13 @@ public sealed class CompareReport
                 $"| {(c.Scaling is not { } sc ? "-" : $"{Ratio(sc.SpeedUp)} ({Ratio(sc.CeilingSpeedUp)})")} " +
                 $"| {Percent(c.TestAccuracy)} / {(p is null ? "-" : Percent(p.TestAccuracy))} |");
         }
-        if (Runs > 1)
+        // Runs of each program per model whose figures were combined (RunResult.Combine).
+        var runs = Models.Count == 0 ? 0 : Models.Max(m => m.ConvKitTrainRuns.Count);
+        if (runs > 1)
         {
             s.AppendLine();
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"Each program ran {Runs} times per model, ConvKit first in odd-numbered runs and the peer first in even ones; the figures are the best of the runs (peak memory: the highest). Training images/s by run:");
+                $"Each program ran {runs} times per model, ConvKit first in odd-numbered runs and the peer first in even ones; the figures are the best of the runs (peak memory: the highest). Training images/s by run:");
             foreach (var m in Models)
             {
                 s.AppendLine(CultureInfo.InvariantCulture,
