@@ -11,13 +11,14 @@ namespace ConvKit.Kernels.Cpu.Pooling;
 /// <remarks>
 /// Semantics match PyTorch's <c>max_pool2d</c> (padding acts as -infinity): the maximum is taken over the input
 /// pixels of the window only; on ties the first in row-major order wins; a window that lies entirely in padding gives
-/// 0 with argmax -1. The unpadded 2x2 stride-2 case has a vectorised path (AVX-512, AVX2 or SSE, with the row's last outputs as one
-/// overlapping block), and the general case
-/// vectorises the interior of each row for horizontal strides 1 and 2 (AVX2); both are bit-identical to the scalar
-/// loop. Rows of output are split over <see cref="Threading.CpuThreads"/> when the problem is large; results do not
-/// depend on the thread count. Nothing here allocates.
+/// 0 with argmax -1. The unpadded 2x2 stride-2 case has a vectorised path (AVX-512 with the row's last block masked;
+/// AVX2 or SSE with the row's last outputs as one overlapping block; on AVX-512, rows of at most 8 outputs go two to a
+/// vector, forward and backward), and the general case vectorises the interior of each row for horizontal strides 1
+/// and 2 (AVX2); all are bit-identical to the scalar loop. Rows of output (planes, on the two-rows path) are split
+/// over <see cref="Threading.CpuThreads"/> when the problem is large; results do not depend on the thread count.
+/// Nothing here allocates.
 /// </remarks>
-public static class MaxPool2DCpu
+public static partial class MaxPool2DCpu
 {
     /// <summary>
     /// output[p, oh, ow] = max of input[p, h, w] over the window of (oh, ow); argmax[p, oh, ow] = h * W + w of that
@@ -45,7 +46,14 @@ public static class MaxPool2DCpu
         fixed (float* pin = input, pout = output)
         fixed (int* parg = argmax)
         {
-            ParallelRange.Run(new ForwardRows(pin, pout, parg, g), planes * g.OutHeight, 1, (long)inCount + outCount);
+            if (IsNarrow2x2(g))
+            {
+                ParallelRange.Run(new ForwardNarrowPlanes(pin, pout, parg, g), planes, 1, (long)inCount + outCount);
+            }
+            else
+            {
+                ParallelRange.Run(new ForwardRows(pin, pout, parg, g), planes * g.OutHeight, 1, (long)inCount + outCount);
+            }
         }
     }
 
@@ -229,12 +237,18 @@ public static class MaxPool2DCpu
         {
             var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
             var odd = even + Vector512<int>.One;
-            for (; j + 16 <= outWidth; j += 16)
+            var lane = Vector512<int>.Indices;
+            for (; j < outWidth; j += 16)
             {
-                var a0 = Vector512.Load(r0 + 2 * j);
-                var a1 = Vector512.Load(r0 + 2 * j + 16);
-                var b0 = Vector512.Load(r1 + 2 * j);
-                var b1 = Vector512.Load(r1 + 2 * j + 16);
+                // The last block of a row is masked: loads to its 2 * (OW - j) columns, stores to its OW - j outputs.
+                var count = Math.Min(16, outWidth - j);
+                var loadLo = Vector512.LessThan(lane, Vector512.Create(2 * count)).AsSingle();
+                var loadHi = Vector512.LessThan(lane, Vector512.Create(2 * count - 16)).AsSingle();
+                var zero = Vector512<float>.Zero;
+                var a0 = Avx512F.MaskLoad(r0 + 2 * j, loadLo, zero);
+                var a1 = Avx512F.MaskLoad(r0 + 2 * j + 16, loadHi, zero);
+                var b0 = Avx512F.MaskLoad(r1 + 2 * j, loadLo, zero);
+                var b1 = Avx512F.MaskLoad(r1 + 2 * j + 16, loadHi, zero);
                 var topLeft = Avx512F.PermuteVar16x32x2(a0, even, a1);
                 var topRight = Avx512F.PermuteVar16x32x2(a0, odd, a1);
                 var bottomLeft = Avx512F.PermuteVar16x32x2(b0, even, b1);
@@ -251,8 +265,9 @@ public static class MaxPool2DCpu
                 m = Vector512.GreaterThan(bottomRight, best);
                 best = Vector512.ConditionalSelect(m, bottomRight, best);
                 index = Vector512.ConditionalSelect(m.AsInt32(), baseIndex + Vector512.Create(width + 1), index);
-                best.Store(output + j);
-                index.Store(argmax + j);
+                var store = Vector512.LessThan(lane, Vector512.Create(count));
+                Avx512F.MaskStore(output + j, store.AsSingle(), best);
+                Avx512F.MaskStore(argmax + j, store, index);
             }
         }
         if (Avx2.IsSupported)
@@ -472,14 +487,19 @@ public static class MaxPool2DCpu
         {
             var inPlane = g.InputPlaneSize;
             var outPlane = g.OutputPlaneSize;
-            // Below 8 outputs a row the scatter measured faster (seed-mnist's 14x14 -> 7x7: 0.085 vs 0.110 ms for 64 images).
-            var fast = g.IsUnpadded2x2Stride2 && Avx2.IsSupported && g.OutWidth >= 8;
+            // Without AVX-512, below 8 outputs a row the scatter measured faster (seed-mnist's 14x14 -> 7x7: 0.085 vs 0.110 ms for 64 images).
+            var narrow = IsNarrow2x2(g);
+            var fast = !narrow && g.IsUnpadded2x2Stride2 && Avx2.IsSupported && g.OutWidth >= 8;
             for (var p = start; p < end; p++)
             {
                 var dx = new Span<float>(dInput + (long)p * inPlane, inPlane);
                 var dy = new ReadOnlySpan<float>(dOutput + (long)p * outPlane, outPlane);
                 var arg = new ReadOnlySpan<int>(argmax + (long)p * outPlane, outPlane);
                 var reluPlane = relu is null ? null : relu + (long)p * outPlane;
+                if (narrow && Backward2x2Narrow(dOutput + (long)p * outPlane, argmax + (long)p * outPlane, reluPlane, g, dInput + (long)p * inPlane))
+                {
+                    continue;
+                }
                 if (fast && Backward2x2(dOutput + (long)p * outPlane, argmax + (long)p * outPlane, reluPlane, g, dInput + (long)p * inPlane))
                 {
                     continue;
