@@ -37,6 +37,11 @@ internal static class ConvCases
         // The widest output a Winograd tile row takes (15 tiles), and a narrow one with many tile rows per block.
         ("16 to 8 wide", Conv2DGeometry.Create(16, 5, 30, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
         ("24 to 9 narrow", Conv2DGeometry.Create(24, 13, 5, 9, 3, 3, padBottom: 1)),
+        // Around the widths where a Winograd output row needs a second 16-wide vector (16 and 17 columns) and where
+        // two tile rows share one for the input transform (7 tiles, 13 columns).
+        ("16 to 8 width 16", Conv2DGeometry.Create(16, 5, 16, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+        ("16 to 8 width 17", Conv2DGeometry.Create(16, 6, 17, 8, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+        ("16 to 9 width 13", Conv2DGeometry.Create(16, 7, 13, 9, 3, 3, padTop: 1, padLeft: 1, padRight: 1)),
         // Rows of 13 tiles, so Winograd blocks of 48 tiles start inside rows, with enough channels for its filter
         // gradient and filters not a multiple of 8.
         ("32 to 12 rows of 13", Conv2DGeometry.Create(32, 9, 26, 12, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),

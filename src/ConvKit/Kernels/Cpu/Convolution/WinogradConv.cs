@@ -260,6 +260,11 @@ internal static unsafe class WinogradConv
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputTransform(float* x, in Conv2DGeometry g, int batch, int block, float* v)
     {
+        if (IsNarrow(g))
+        {
+            InputTransformNarrow(x, g, batch, block, v);
+            return;
+        }
         var tw = TileWidth(g);
         var th = TileHeight(g);
         var (t0, _, first, last) = BlockTiles(g, batch, block);
@@ -306,6 +311,106 @@ internal static unsafe class WinogradConv
             }
         }
     }
+
+    /// <summary>
+    /// Whether a tile row's padded columns fit one 16-wide vector (at most 7 tiles a row, as on seed-mnist's 14x14
+    /// layer), so that two tile rows can share the column transform's vectors.
+    /// </summary>
+    private static bool IsNarrow(in Conv2DGeometry g) => 2 * TileWidth(g) + 2 <= 16;
+
+    /// <summary>
+    /// <see cref="InputTransform"/> for narrow rows: tile rows two at a time, lanes [0, TW) from the first and [TW, 2 TW)
+    /// from the second, stored at the first's lane, which halves the permutes, additions and stores. A first row that
+    /// starts before the block, and a last row without a partner, go alone. Each element is computed by the same
+    /// operations as on the general path, so the bits are the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputTransformNarrow(float* x, in Conv2DGeometry g, int batch, int block, float* v)
+    {
+        var tw = TileWidth(g);
+        var th = TileHeight(g);
+        var (t0, _, first, last) = BlockTiles(g, batch, block);
+        var lanes = Vector512<int>.Indices;
+        var mask = (Vector512.GreaterThanOrEqual(lanes, Vector512.Create(g.PadLeft)) & Vector512.LessThan(lanes, Vector512.Create(g.PadLeft + g.Width))).AsSingle();
+        var column = Vector512.Create(31);
+        var one = Vector512<int>.One;
+        var two = Vector512.Create(2);
+        var three = Vector512.Create(3);
+        // A row alone: lane k picks padded column 2k (+ 1, 2, 3), shifted to the block's first tile for a row that
+        // starts before it; lanes past the row's tiles hold values the next row overwrites.
+        var shiftCount = 2 * (int)(t0 - (long)first * tw);
+        var even0 = (lanes << 1) + Vector512.Create(shiftCount);
+        var (aloneE0, aloneO0, aloneE1, aloneO1) = (even0 & column, (even0 + one) & column, (even0 + two) & column, (even0 + three) & column);
+        even0 = lanes << 1;
+        var (singleE0, singleO0, singleE1, singleO1) = (even0, even0 + one, even0 + two, even0 + three);
+        // A pair: lanes [TW, 2 TW) pick from the second row's vector (vpermt2ps indices 16 and up).
+        var second = Vector512.GreaterThanOrEqual(lanes, Vector512.Create(tw));
+        var pick = ((lanes - (second & Vector512.Create(tw))) << 1) + (second & Vector512.Create(16));
+        var (pairE0, pairO0, pairE1, pairO1) = (pick & column, (pick + one) & column, (pick + two) & column, (pick + three) & column);
+        var zero = Vector512<float>.Zero;
+        var plane = (nint)g.Height * g.Width;
+        var eStride = (nint)EStride(g);
+        for (var c = 0; c < g.Channels; c++)
+        {
+            var channel = x + c * plane - g.PadLeft;
+            var dst = v + (nint)c * VRow;
+            var q = first;
+            if (shiftCount != 0)
+            {
+                RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
+                Columns(a0, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst, eStride);
+                Columns(a1, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 4 * eStride, eStride);
+                Columns(a2, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 8 * eStride, eStride);
+                Columns(a3, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 12 * eStride, eStride);
+                q++;
+            }
+            for (; q + 1 < last; q += 2)
+            {
+                RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
+                RowCombinations(channel, q + 1, th, g, mask, out var b0, out var b1, out var b2, out var b3);
+                var lane = dst + ((nint)q * tw - (nint)t0);
+                Columns(a0, b0, pairE0, pairO0, pairE1, pairO1, lane, eStride);
+                Columns(a1, b1, pairE0, pairO0, pairE1, pairO1, lane + 4 * eStride, eStride);
+                Columns(a2, b2, pairE0, pairO0, pairE1, pairO1, lane + 8 * eStride, eStride);
+                Columns(a3, b3, pairE0, pairO0, pairE1, pairO1, lane + 12 * eStride, eStride);
+            }
+            if (q < last)
+            {
+                RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
+                var lane = dst + ((nint)q * tw - (nint)t0);
+                Columns(a0, zero, singleE0, singleO0, singleE1, singleO1, lane, eStride);
+                Columns(a1, zero, singleE0, singleO0, singleE1, singleO1, lane + 4 * eStride, eStride);
+                Columns(a2, zero, singleE0, singleO0, singleE1, singleO1, lane + 8 * eStride, eStride);
+                Columns(a3, zero, singleE0, singleO0, singleE1, singleO1, lane + 12 * eStride, eStride);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The row transform B^T d of tile row <paramref name="q"/> (of the whole batch) on narrow rows: the four
+    /// combinations of its padded rows d0..d3, d0 - d2, d1 + d2, d2 - d1 and d1 - d3, as one vector each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowCombinations(float* channel, int q, int th, in Conv2DGeometry g, Vector512<float> mask,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3)
+    {
+        var n = q / th;
+        var top = 2 * (q - n * th) - g.PadTop;
+        var image = channel + (nint)n * g.InputSize;
+        var d0 = NarrowRow(image, top, g, mask);
+        var d1 = NarrowRow(image, top + 1, g, mask);
+        var d2 = NarrowRow(image, top + 2, g, mask);
+        var d3 = NarrowRow(image, top + 3, g, mask);
+        c0 = d0 - d2;
+        c1 = d1 + d2;
+        c2 = d2 - d1;
+        c3 = d1 - d3;
+    }
+
+    /// <summary>Padded row <paramref name="row"/> (columns -PadLeft..15-PadLeft) as one vector; zeros outside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> NarrowRow(float* channel, int row, in Conv2DGeometry g, Vector512<float> mask) =>
+        (uint)row >= (uint)g.Height ? Vector512<float>.Zero : Avx512F.MaskLoad(channel + (nint)row * g.Width, mask, Vector512<float>.Zero);
 
     /// <summary>Padded row <paramref name="row"/> (image row row, columns -PadLeft..31-PadLeft) as two vectors; zeros outside the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -455,6 +560,7 @@ internal static unsafe class WinogradConv
         var zero = Vector512<float>.Zero;
         var filters = Math.Min(Mr, g.Filters - kb * Mr);
         var plane = (nint)g.OutHeight * g.OutWidth;
+        var narrow = g.OutWidth <= 16; // the second 16 columns of each row are all masked out
         for (var i = 0; i < filters; i++)
         {
             var f = kb * Mr + i;
@@ -531,14 +637,20 @@ internal static unsafe class WinogradConv
                     var odd = Vector512.Load(ys + (2 * r + 1) * YRow + lane);
                     var at = (nint)n * g.OutputSize + f * plane + (nint)oh * g.OutWidth;
                     var lo = Avx512F.PermuteVar16x32x2(even, interleaveLo, odd);
-                    var hi = Avx512F.PermuteVar16x32x2(even, interleaveHi, odd);
                     if (keep is not null)
                     {
                         lo = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at, storeLo, zero), zero), lo, zero);
-                        hi = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at + 16, storeHi, zero), zero), hi, zero);
                     }
                     Avx512F.MaskStore(y + at, storeLo, lo);
-                    Avx512F.MaskStore(y + at + 16, storeHi, hi);
+                    if (!narrow)
+                    {
+                        var hi = Avx512F.PermuteVar16x32x2(even, interleaveHi, odd);
+                        if (keep is not null)
+                        {
+                            hi = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(keep + at + 16, storeHi, zero), zero), hi, zero);
+                        }
+                        Avx512F.MaskStore(y + at + 16, storeHi, hi);
+                    }
                 }
             }
         }
