@@ -339,6 +339,36 @@ public class Conv2DCpuTests
     }
 
     [Theory]
+    [InlineData("seed-mnist conv2")] // blocks of 48 tiles start inside rows of 7
+    [InlineData("20 to 16 odd sizes")]
+    [InlineData("keras-mnist conv2")]
+    public void WinogradBackwardDataIgnoresWhatTheWorkspaceHeld(string name)
+    {
+        // A workspace from other layers holds anything: the scratch rows read past a block's own tiles (a tile row
+        // that starts in the previous block) must not reach the result.
+        var g = ConvCases.Get(name);
+        if (Conv2DCpu.Choose(g, ConvPath.Winograd, backwardData: true) != ConvPath.Winograd)
+        {
+            return;
+        }
+        const int batch = 3;
+        var dOutput = ConvCases.Random(batch * g.OutputSize, 41);
+        var weight = ConvCases.Random(g.WeightSize, 42);
+        float[] Run(float fill, int threads)
+        {
+            var dInput = new float[batch * g.InputSize];
+            var workspace = new float[Conv2DCpu.WorkspaceSize(g, batch, threads, ConvPath.Winograd, backwardData: true)];
+            workspace.AsSpan().Fill(fill);
+            Conv2DCpu.BackwardDataCore(dOutput, weight, batch, g, dInput, workspace, threads, ConvPath.Winograd);
+            return dInput;
+        }
+        var clean = Run(0f, 1);
+        Assert.All(clean, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(clean, Run(float.NaN, 1));
+        Assert.Equal(clean, Run(float.NaN, 2));
+    }
+
+    [Theory]
     [InlineData("17 to 11 odd sizes", false)]
     [InlineData("20 to 16 odd sizes", true)]
     [InlineData("24 to 9 narrow", false)]
