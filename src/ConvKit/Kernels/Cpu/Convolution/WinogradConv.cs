@@ -229,13 +229,21 @@ internal static unsafe class WinogradConv
             var m = v + VLength(g);
             var ys = m + MLength + 16;
             var transformed = -1;
+            var narrow = IsNarrow(g);
             for (var u = start; u < end; u++)
             {
                 var b = u / parts;
                 var part = u % parts;
                 if (b != transformed)
                 {
-                    InputTransform(px, g, batch, b, v);
+                    if (narrow)
+                    {
+                        InputTransformNarrow(px, g, batch, b, v);
+                    }
+                    else
+                    {
+                        InputTransform(px, g, batch, b, v);
+                    }
                     transformed = b;
                 }
                 var kbEnd = (part + 1) * FilterBlocks(g) / parts;
@@ -260,11 +268,6 @@ internal static unsafe class WinogradConv
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void InputTransform(float* x, in Conv2DGeometry g, int batch, int block, float* v)
     {
-        if (IsNarrow(g))
-        {
-            InputTransformNarrow(x, g, batch, block, v);
-            return;
-        }
         var tw = TileWidth(g);
         var th = TileHeight(g);
         var (t0, _, first, last) = BlockTiles(g, batch, block);
@@ -319,7 +322,7 @@ internal static unsafe class WinogradConv
     private static bool IsNarrow(in Conv2DGeometry g) => 2 * TileWidth(g) + 2 <= 16;
 
     /// <summary>
-    /// <see cref="InputTransform"/> for narrow rows: tile rows two at a time, lanes [0, TW) from the first and [TW, 2 TW)
+    /// <see cref="InputTransform"/> for narrow rows (the callers choose between them): tile rows two at a time, lanes [0, TW) from the first and [TW, 2 TW)
     /// from the second, stored at the first's lane, which halves the permutes, additions and stores. A first row that
     /// starts before the block, and a last row without a partner, go alone. Each element is computed by the same
     /// operations as on the general path, so the bits are the same.
@@ -716,9 +719,17 @@ internal static unsafe class WinogradConv
             var z = v + VLength(g);
             var transposed = z + 16 * ZStride(g);
             var du = transposed + 16 * Nr * columns;
+            var narrow = IsNarrow(g);
             for (var b = start; b < end; b++)
             {
-                InputTransform(px, g, batch, b, v);
+                if (narrow)
+                {
+                    InputTransformNarrow(px, g, batch, b, v);
+                }
+                else
+                {
+                    InputTransform(px, g, batch, b, v);
+                }
                 GradientTransform(pd, g, batch, b, z);
                 Transpose(v, EStride(g), g.Channels, transposed, columns);
                 for (var e = 0; e < 16; e++)
