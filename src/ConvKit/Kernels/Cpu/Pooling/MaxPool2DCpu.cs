@@ -410,11 +410,8 @@ public static partial class MaxPool2DCpu
             {
                 return false;
             }
-            for (var w = 2 * outWidth; w < width; w++)
-            {
-                dx[rowBase + w] = 0f;
-                dx[rowBase + width + w] = 0f;
-            }
+            ZeroUncoveredColumns(dx + rowBase, width, 2 * outWidth);
+            ZeroUncoveredColumns(dx + rowBase + width, width, 2 * outWidth);
         }
         new Span<float>(dx + 2 * g.OutHeight * width, (g.Height - 2 * g.OutHeight) * width).Clear();
         return true;
