@@ -322,10 +322,10 @@ internal static unsafe class WinogradConv
     private static bool IsNarrow(in Conv2DGeometry g) => 2 * TileWidth(g) + 2 <= 16;
 
     /// <summary>
-    /// <see cref="InputTransform"/> for narrow rows (the callers choose between them): tile rows two at a time, lanes [0, TW) from the first and [TW, 2 TW)
-    /// from the second, stored at the first's lane, which halves the permutes, additions and stores. A first row that
-    /// starts before the block, and a last row without a partner, go alone. Each element is computed by the same
-    /// operations as on the general path, so the bits are the same.
+    /// <see cref="InputTransform"/> for narrow rows (the callers choose between them): tile rows two at a time, lanes
+    /// [0, TW) from the first and [TW, 2 TW) from the second, stored at the first's lane, which halves the permutes,
+    /// additions and stores. A first row that starts before the block, and a last row without a partner, go alone. Each
+    /// element is computed by the same operations as on the general path, so the bits are the same.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputTransformNarrow(float* x, in Conv2DGeometry g, int batch, int block, float* v)
@@ -361,10 +361,7 @@ internal static unsafe class WinogradConv
             if (shiftCount != 0)
             {
                 RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
-                Columns(a0, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst, eStride);
-                Columns(a1, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 4 * eStride, eStride);
-                Columns(a2, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 8 * eStride, eStride);
-                Columns(a3, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst + 12 * eStride, eStride);
+                RowColumns(a0, a1, a2, a3, zero, zero, zero, zero, aloneE0, aloneO0, aloneE1, aloneO1, dst, eStride);
                 q++;
             }
             for (; q + 1 < last; q += 2)
@@ -372,21 +369,30 @@ internal static unsafe class WinogradConv
                 RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
                 RowCombinations(channel, q + 1, th, g, mask, out var b0, out var b1, out var b2, out var b3);
                 var lane = dst + ((nint)q * tw - (nint)t0);
-                Columns(a0, b0, pairE0, pairO0, pairE1, pairO1, lane, eStride);
-                Columns(a1, b1, pairE0, pairO0, pairE1, pairO1, lane + 4 * eStride, eStride);
-                Columns(a2, b2, pairE0, pairO0, pairE1, pairO1, lane + 8 * eStride, eStride);
-                Columns(a3, b3, pairE0, pairO0, pairE1, pairO1, lane + 12 * eStride, eStride);
+                RowColumns(a0, a1, a2, a3, b0, b1, b2, b3, pairE0, pairO0, pairE1, pairO1, lane, eStride);
             }
             if (q < last)
             {
                 RowCombinations(channel, q, th, g, mask, out var a0, out var a1, out var a2, out var a3);
                 var lane = dst + ((nint)q * tw - (nint)t0);
-                Columns(a0, zero, singleE0, singleO0, singleE1, singleO1, lane, eStride);
-                Columns(a1, zero, singleE0, singleO0, singleE1, singleO1, lane + 4 * eStride, eStride);
-                Columns(a2, zero, singleE0, singleO0, singleE1, singleO1, lane + 8 * eStride, eStride);
-                Columns(a3, zero, singleE0, singleO0, singleE1, singleO1, lane + 12 * eStride, eStride);
+                RowColumns(a0, a1, a2, a3, zero, zero, zero, zero, singleE0, singleO0, singleE1, singleO1, lane, eStride);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Columns"/> of a tile row's four row combinations (lanes from a, and from b at the picks 16 and up),
+    /// stored to the four groups of four e rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowColumns(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
+        Vector512<float> b0, Vector512<float> b1, Vector512<float> b2, Vector512<float> b3,
+        Vector512<int> even0, Vector512<int> odd0, Vector512<int> even1, Vector512<int> odd1, float* dst, nint eStride)
+    {
+        Columns(a0, b0, even0, odd0, even1, odd1, dst, eStride);
+        Columns(a1, b1, even0, odd0, even1, odd1, dst + 4 * eStride, eStride);
+        Columns(a2, b2, even0, odd0, even1, odd1, dst + 8 * eStride, eStride);
+        Columns(a3, b3, even0, odd0, even1, odd1, dst + 12 * eStride, eStride);
     }
 
     /// <summary>
